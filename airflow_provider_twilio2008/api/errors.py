@@ -1,0 +1,201 @@
+"""Errors raised by the provider, one small tree.
+
+::
+
+    Twilio2008Error                      base: everything this package raises
+    ├── Twilio2008ValidationError        bad input, caught locally before any request (also ValueError)
+    ├── Twilio2008ResponseError          a body that is not a well-formed, safe TwilioResponse
+    ├── Twilio2008TransportError         no HTTP answer: connection refused, reset or timed out
+    │   └── Twilio2008OutcomeUnknownError    a create was sent but its answer was lost
+    └── Twilio2008ApiError               Twilio answered with an error status (a RestException)
+        ├── Twilio2008BadRequestError        400: invalid parameters (``code`` says which)
+        ├── Twilio2008AuthenticationError    401 / 403: wrong or missing credentials
+        ├── Twilio2008NotFoundError          404: no such resource in this account
+        ├── Twilio2008MethodNotAllowedError  405: the resource does not support the method
+        ├── Twilio2008RateLimitedError       429: slow down; ``retry_after`` in seconds if given
+        └── Twilio2008ServerError            5xx: Twilio-side failure; ``retry_after`` if given
+
+Every error carries what a user needs to act on it (HTTP status, Twilio code, message,
+``more_info`` URL, request method and path) and never the Auth Token.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "Twilio2008ApiError",
+    "Twilio2008AuthenticationError",
+    "Twilio2008BadRequestError",
+    "Twilio2008Error",
+    "Twilio2008MethodNotAllowedError",
+    "Twilio2008NotFoundError",
+    "Twilio2008OutcomeUnknownError",
+    "Twilio2008RateLimitedError",
+    "Twilio2008ResponseError",
+    "Twilio2008ServerError",
+    "Twilio2008TransportError",
+    "Twilio2008ValidationError",
+    "api_error_for_status",
+]
+
+
+class Twilio2008Error(Exception):
+    """Base of every error raised by airflow-provider-twilio2008."""
+
+
+class Twilio2008ValidationError(Twilio2008Error, ValueError):
+    """An argument was refused locally, before any request was sent.
+
+    :param field: the argument's name as the caller wrote it (``to``, ``body``, ``call_sid``).
+    :param problem: what is wrong with the value.
+    :param accepted: the accepted form, in words.
+    :param param: the 2008-08-01 request parameter the field maps to (``Called``), if any.
+    :param code: the Twilio error code Twilio gives for the same mistake, if any.
+    """
+
+    def __init__(
+        self, field: str, problem: str, accepted: str, *, param: str | None = None, code: int | None = None
+    ) -> None:
+        self.field = field
+        self.problem = problem
+        self.accepted = accepted
+        self.param = param
+        self.code = code
+        label = f"{field} ({param})" if param and param != field else field
+        super().__init__(f"{label}: {problem}; expected {accepted}")
+
+
+class Twilio2008ResponseError(Twilio2008Error):
+    """The response body could not be read as a safe, well-formed TwilioResponse.
+
+    :param message: what was wrong with the body.
+    :param method: the request method.
+    :param path: the request path (no credentials).
+    """
+
+    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+        self.method = method
+        self.path = path
+        where = f" ({method} {path})" if method else ""
+        super().__init__(f"{message}{where}")
+
+
+class Twilio2008TransportError(Twilio2008Error):
+    """No HTTP answer was received: the connection failed, was reset or timed out.
+
+    :param message: the transport's description of the failure.
+    :param method: the request method.
+    :param path: the request path (no credentials).
+    """
+
+    def __init__(self, message: str, *, method: str, path: str) -> None:
+        self.method = method
+        self.path = path
+        super().__init__(f"{method} {path}: {message}")
+
+
+class Twilio2008OutcomeUnknownError(Twilio2008TransportError):
+    """A create (POST) reached the network but its answer was lost, so it was not re-sent.
+
+    Twilio may or may not have placed the call or queued the message: look it up (for
+    example with ``list_calls(to=...)`` or ``list_sms(to=...)``) before trying again.
+    """
+
+
+class Twilio2008ApiError(Twilio2008Error):
+    """Twilio answered with an error status, usually with a ``RestException`` body.
+
+    :param status: HTTP status code.
+    :param message: the RestException ``Message`` (or the HTTP reason when there was none).
+    :param code: the Twilio error code (``Code``), present for most 400s.
+    :param more_info: the ``MoreInfo`` URL.
+    :param method: the request method.
+    :param path: the request path (no credentials, no query).
+    :param retry_after: seconds the server asked to wait (``Retry-After``), if any.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: int | None = None,
+        more_info: str | None = None,
+        method: str = "",
+        path: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        self.status = status
+        self.message = message
+        self.code = code
+        self.more_info = more_info
+        self.method = method
+        self.path = path
+        self.retry_after = retry_after
+        parts = [f"HTTP {status}"]
+        if code is not None:
+            parts.append(f"Twilio code {code}")
+        text = f"{method} {path} failed ({', '.join(parts)}): {message}"
+        if more_info:
+            text += f" [{more_info}]"
+        super().__init__(text)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Keep the keyword fields when pickled (Airflow may pickle task exceptions)."""
+        kwargs = {
+            "code": self.code,
+            "more_info": self.more_info,
+            "method": self.method,
+            "path": self.path,
+            "retry_after": self.retry_after,
+        }
+        return (_rebuild_api_error, (type(self), self.status, self.message, kwargs))
+
+
+def _rebuild_api_error(
+    cls: type[Twilio2008ApiError], status: int, message: str, kwargs: dict[str, object]
+) -> Twilio2008ApiError:
+    return cls(status, message, **kwargs)  # type: ignore[arg-type]
+
+
+class Twilio2008BadRequestError(Twilio2008ApiError):
+    """*400*: Twilio refused the parameters; ``code`` names the rule."""
+
+
+class Twilio2008AuthenticationError(Twilio2008ApiError):
+    """*401* / *403*: the Account SID or Auth Token is wrong or missing."""
+
+
+class Twilio2008NotFoundError(Twilio2008ApiError):
+    """*404*: no such resource in this account."""
+
+
+class Twilio2008MethodNotAllowedError(Twilio2008ApiError):
+    """*405*: the resource does not support this method."""
+
+
+class Twilio2008RateLimitedError(Twilio2008ApiError):
+    """*429*: too many requests; wait ``retry_after`` seconds when given."""
+
+
+class Twilio2008ServerError(Twilio2008ApiError):
+    """*5xx*: Twilio-side failure; ``retry_after`` is set when the server sent one."""
+
+
+_BY_STATUS: dict[int, type[Twilio2008ApiError]] = {
+    400: Twilio2008BadRequestError,
+    401: Twilio2008AuthenticationError,
+    403: Twilio2008AuthenticationError,
+    404: Twilio2008NotFoundError,
+    405: Twilio2008MethodNotAllowedError,
+    429: Twilio2008RateLimitedError,
+}
+
+
+def api_error_for_status(status: int) -> type[Twilio2008ApiError]:
+    """Return the error class for an HTTP error status.
+
+    :param status: an HTTP status of 400 or more.
+    """
+    if status >= 500:
+        return Twilio2008ServerError
+    return _BY_STATUS.get(status, Twilio2008ApiError)
