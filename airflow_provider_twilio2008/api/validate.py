@@ -236,7 +236,11 @@ def friendly_name(value: object, field: str = "friendly_name") -> str:
     accepted = f"text of 1 to {FRIENDLY_NAME_MAX} characters"
     if not isinstance(value, str) or not value.strip() or len(value) > FRIENDLY_NAME_MAX:
         raise Twilio2008ValidationError(
-            field, f"{_show(value)} is not a valid label", accepted, param="FriendlyName", code=INVALID_PARAMETER
+            field,
+            f"{_show(value)} is not a valid label",
+            accepted,
+            param="FriendlyName",
+            code=INVALID_PARAMETER,
         )
     return value
 
@@ -255,7 +259,11 @@ def choice(value: object, field: str, options: Iterable[str], *, param: str | No
             if value.strip().lower() == option.lower():
                 return option
     raise Twilio2008ValidationError(
-        field, f"{_show(value)} is not allowed", "one of " + ", ".join(options), param=param, code=INVALID_PARAMETER
+        field,
+        f"{_show(value)} is not allowed",
+        "one of " + ", ".join(options),
+        param=param,
+        code=INVALID_PARAMETER,
     )
 
 
@@ -299,8 +307,11 @@ def send_digits(value: object, field: str = "send_digits") -> str:
     """
     if not isinstance(value, str) or not re.fullmatch(r"[0-9#*]{1,32}", value):
         raise Twilio2008ValidationError(
-            field, f"{_show(value)} is not a DTMF string", "1 to 32 of 0-9, # and *",
-            param="SendDigits", code=INVALID_PARAMETER,
+            field,
+            f"{_show(value)} is not a DTMF string",
+            "1 to 32 of 0-9, # and *",
+            param="SendDigits",
+            code=INVALID_PARAMETER,
         )
     return value
 

@@ -155,7 +155,9 @@ def parse_page(body: bytes, record_type: type[R], *, method: str = "", path: str
     node = root.find(record_type.LIST_TAG)
     if node is None:
         raise Twilio2008ResponseError(f"<{ROOT_TAG}> has no <{record_type.LIST_TAG}>", **where)
-    items = tuple(record_from_element(child, record_type, where) for child in node.iterchildren(record_type.TAG))
+    items = tuple(
+        record_from_element(child, record_type, where) for child in node.iterchildren(record_type.TAG)
+    )
     numbers = {name: _int_attribute(node, attr, where) for name, attr in PAGE_ATTRIBUTES}
     uris = {name: node.get(attr) for name, attr in PAGE_URI_ATTRIBUTES}
     return Page(items, **numbers, **uris)
