@@ -70,11 +70,13 @@ class Twilio2008ResponseError(Twilio2008Error):
     :param message: what was wrong with the body.
     :param method: the request method.
     :param path: the request path (no credentials).
+    :param malformed: the body was cut short or not XML at all (worth fetching again).
     """
 
-    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+    def __init__(self, message: str, *, method: str = "", path: str = "", malformed: bool = False) -> None:
         self.method = method
         self.path = path
+        self.malformed = malformed
         where = f" ({method} {path})" if method else ""
         super().__init__(f"{message}{where}")
 

@@ -67,7 +67,9 @@ def _parse_root(body: bytes, where: dict[str, str]) -> Any:
     try:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
-        raise Twilio2008ResponseError(f"response body is not well-formed XML: {exc}", **where) from None
+        raise Twilio2008ResponseError(
+            f"response body is not well-formed XML: {exc}", malformed=True, **where
+        ) from None
     if root.tag != ROOT_TAG:
         raise Twilio2008ResponseError(f"expected <{ROOT_TAG}>, got <{root.tag}>", **where)
     return root

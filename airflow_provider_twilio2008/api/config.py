@@ -1,0 +1,154 @@
+"""Client settings read from an Airflow connection's parts, shared by both transports.
+
+The connection maps as: login = Account SID, password = Auth Token, host = base URL
+(default ``https://api.twilio.com``; a host without a scheme means https), port = optional,
+extra = ``timeout`` (seconds per request, default 30), ``retries`` (re-tries of a failed
+request, default 3) and ``default_from`` (the caller number used when an operation is given
+none). Extras written by older connection forms as ``extra__twilio2008__<name>`` are read too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import validate
+from .errors import Twilio2008ValidationError
+from .paths import API_VERSION, DEFAULT_BASE_URL
+
+__all__ = ["EXTRA_FIELDS", "ClientConfig"]
+
+CONN_TYPE = "twilio2008"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 3
+#: Extras the connection understands, with their defaults.
+EXTRA_FIELDS = {"timeout": DEFAULT_TIMEOUT, "retries": DEFAULT_RETRIES, "default_from": None}
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Everything a transport needs to talk to one account.
+
+    :param base_url: scheme, host and optional port, without a trailing slash.
+    :param account_sid: the Account SID (``AC`` + 32 hex digits).
+    :param auth_token: the Auth Token; kept out of ``repr``.
+    :param timeout: seconds allowed for each request (connect and read).
+    :param retries: how many times a retryable failure is tried again.
+    :param default_from: the caller/sender number used when an operation names none.
+    :param ignored_extras: extra keys that were not understood (reported, not used).
+    """
+
+    base_url: str
+    account_sid: str
+    auth_token: str = field(repr=False)
+    timeout: float = DEFAULT_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    default_from: str | None = None
+    ignored_extras: tuple[str, ...] = ()
+
+    @classmethod
+    def from_connection(
+        cls,
+        *,
+        host: str | None,
+        port: int | None,
+        login: str | None,
+        password: str | None,
+        extra: Mapping[str, Any] | None,
+        timeout: float | None = None,
+        retries: int | None = None,
+    ) -> ClientConfig:
+        """Build settings from an Airflow connection's fields, refusing unusable values.
+
+        :param host: the connection host (base URL, with or without scheme).
+        :param port: the connection port, if any.
+        :param login: the Account SID.
+        :param password: the Auth Token.
+        :param extra: the connection extras (already decoded from JSON).
+        :param timeout: overrides the ``timeout`` extra.
+        :param retries: overrides the ``retries`` extra.
+        """
+        account_sid = validate.sid(login, validate.ACCOUNT, "login (Account SID)")
+        if not password:
+            raise Twilio2008ValidationError("password (Auth Token)", "missing", "the account's Auth Token")
+        extras = _plain_extras(extra or {})
+        known = {key: extras.pop(key) for key in list(extras) if key in EXTRA_FIELDS}
+        chosen_timeout = timeout if timeout is not None else known.get("timeout", DEFAULT_TIMEOUT)
+        chosen_retries = retries if retries is not None else known.get("retries", DEFAULT_RETRIES)
+        default_from = known.get("default_from")
+        return cls(
+            base_url=base_url_from(host, port),
+            account_sid=account_sid,
+            auth_token=password,
+            timeout=_positive_number(chosen_timeout, "timeout"),
+            retries=validate.integer_in_range(chosen_retries, "retries", 0, 10),
+            default_from=(
+                validate.phone_number(default_from, "default_from", allow_short_code=True)
+                if default_from not in (None, "")
+                else None
+            ),
+            ignored_extras=tuple(sorted(extras)),
+        )
+
+
+def _plain_extras(extra: Mapping[str, Any]) -> dict[str, Any]:
+    prefix = f"extra__{CONN_TYPE}__"
+    plain: dict[str, Any] = {}
+    for key, value in extra.items():
+        plain[key[len(prefix) :] if key.startswith(prefix) else key] = value
+    return plain
+
+
+def _positive_number(value: Any, name: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if not 0 < number <= 3600:
+        raise Twilio2008ValidationError(
+            name, f"{value!r} is not usable", "a number of seconds above 0, at most 3600"
+        )
+    return number
+
+
+def base_url_from(host: str | None, port: int | None) -> str:
+    """Return the base URL for a connection host and port.
+
+    Plain ``http://`` is refused unless the host is loopback (the emulator), credentials in
+    the URL are refused (they belong in login/password), and a trailing ``/2008-08-01`` is
+    dropped because every path already starts with it.
+
+    :param host: ``api.twilio.com``, ``https://api.twilio.com`` or ``http://127.0.0.1:8080``.
+    :param port: a port to use when the host names none.
+    """
+    accepted = "https://host[:port] (http:// only for localhost / 127.0.0.1 / ::1)"
+    raw = (host or "").strip() or DEFAULT_BASE_URL
+    if "://" not in raw:
+        raw = "https://" + raw
+    try:
+        parts = urlsplit(raw)
+        host_port = parts.port
+    except ValueError:
+        raise Twilio2008ValidationError("host", f"{raw!r} is not a URL", accepted) from None
+    if parts.username or parts.password:
+        raise Twilio2008ValidationError(
+            "host", "the URL carries credentials", "no user:password in host; use login and password"
+        )
+    hostname = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not hostname:
+        raise Twilio2008ValidationError("host", f"{raw!r} is not an http(s) URL", accepted)
+    if parts.scheme == "http" and not validate.is_loopback_host(hostname):
+        raise Twilio2008ValidationError(
+            "host", f"plain http to {hostname} would send the Auth Token in clear", accepted
+        )
+    path = parts.path.rstrip("/")
+    if path in ("", f"/{API_VERSION}"):
+        path = ""
+    else:
+        raise Twilio2008ValidationError("host", f"unexpected path {parts.path!r}", accepted)
+    chosen_port = host_port or port
+    shown_host = f"[{hostname}]" if ":" in hostname else hostname
+    netloc = f"{shown_host}:{chosen_port}" if chosen_port else shown_host
+    return f"{parts.scheme}://{netloc}"

@@ -1,0 +1,1 @@
+"""Synchronous transport: an Airflow connection becomes an authenticated ``requests`` session."""

@@ -1,0 +1,19 @@
+"""Test set-up shared by every test: an isolated Airflow home, set before Airflow is imported."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+_HOME = Path(tempfile.mkdtemp(prefix="twilio2008-airflow-home-"))
+
+os.environ["AIRFLOW_HOME"] = str(_HOME)
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags_examples")
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_HOME / 'airflow.db'}"
+os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
+for _name in list(os.environ):
+    if _name.startswith("AIRFLOW_CONN_"):
+        del os.environ[_name]
