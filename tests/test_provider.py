@@ -1,0 +1,71 @@
+"""Airflow finds the provider, its hook and its connection form."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import distribution, entry_points
+from pathlib import Path
+
+from airflow_provider_twilio2008.get_provider_info import get_provider_info
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def test_entry_point_package_name_matches_the_distribution() -> None:
+    (entry,) = [
+        ep for ep in entry_points(group="apache_airflow_provider") if ep.value.startswith("airflow_provider")
+    ]
+    assert entry.load()()["package-name"] == distribution("airflow-provider-twilio2008").metadata["Name"]
+    assert (
+        Path(distribution("airflow-provider-twilio2008").locate_file("")) / "airflow_provider_twilio2008"
+    ).exists()
+
+
+def test_providers_manager_maps_the_connection_type_to_the_hook() -> None:
+    from airflow.providers_manager import ProvidersManager
+
+    manager = ProvidersManager()
+    assert "airflow-provider-twilio2008" in manager.providers
+    hook_info = manager.hooks["twilio2008"]
+    assert hook_info is not None
+    assert hook_info.hook_class_name == "airflow_provider_twilio2008.hooks.twilio2008.Twilio2008Hook"
+    assert hook_info.connection_id_attribute_name == "twilio_conn_id"
+    behaviour = manager.field_behaviours["twilio2008"]
+    assert behaviour["relabeling"] == {"login": "Account SID", "password": "Auth Token", "host": "Base URL"}
+    assert {
+        "extra__twilio2008__timeout",
+        "extra__twilio2008__retries",
+        "extra__twilio2008__default_from",
+    } <= set(manager.connection_form_widgets)
+
+
+def test_airflow_cli_lists_the_provider_and_its_hook() -> None:
+    listed = subprocess.run(
+        [str(VENV_BIN / "airflow"), "providers", "hooks", "--output", "plain"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    line = next(row for row in listed.splitlines() if row.startswith("twilio2008"))
+    assert "airflow_provider_twilio2008.hooks.twilio2008.Twilio2008Hook" in line and "twilio_conn_id" in line
+    providers = subprocess.run(
+        [str(VENV_BIN / "airflow"), "providers", "list", "--output", "plain"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "airflow-provider-twilio2008" in providers
+
+
+def test_provider_info_imports_nothing_heavy() -> None:
+    code = (
+        "import sys; from airflow_provider_twilio2008.get_provider_info import get_provider_info;"
+        "get_provider_info();"
+        "heavy = [m for m in ('airflow', 'requests', 'lxml', 'starlette') if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    assert get_provider_info()["connection-types"][0]["connection-type"] == "twilio2008"
