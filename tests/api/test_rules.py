@@ -223,3 +223,32 @@ def test_call_status_names_and_terminal_states() -> None:
     assert [s.is_terminal for s in CallStatus] == [False, False, True, True, True, True]
     assert [s.succeeded for s in CallStatus] == [False, False, True, False, False, False]
     assert CallStatus.BUSY.callback_value == "busy" and CallStatus.QUEUED.callback_value is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fri, 06 Nov 2009 10:02:11 -0800",
+        "Thu, 03 Apr 2008 04:36:33 -0400",
+        "Wed, 31 Dec 1969 16:33:29 -0800",
+        "6 Nov 2009 10:02:11 +0530",
+        "Fri, 06 Nov 2009 10:02:11 GMT",
+        "Tue, 1 Apr 2008 11:26:32 -0700",
+    ],
+)
+def test_rfc2822_dates_read_like_the_standard_library(text: str) -> None:
+    import email.utils
+
+    from airflow_provider_twilio2008.api.codecs import RFC2822
+
+    decoded = RFC2822.decode(text)
+    expected = email.utils.parsedate_to_datetime(text)
+    assert decoded == expected and decoded.utcoffset() == expected.utcoffset()
+    assert RFC2822.decode(RFC2822.encode(decoded)) == decoded
+
+
+def test_impossible_dates_are_refused() -> None:
+    from airflow_provider_twilio2008.api.codecs import RFC2822
+
+    with pytest.raises(ValueError):
+        RFC2822.decode("Sat, 31 Feb 2009 10:00:00 -0800")
