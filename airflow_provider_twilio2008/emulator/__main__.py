@@ -1,0 +1,8 @@
+"""Run the emulator: ``python -m airflow_provider_twilio2008.emulator``."""
+
+from __future__ import annotations
+
+from .cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,158 @@
+"""Assemble the emulator's ASGI app: REST router, built-in TwiML, control endpoint, static inbox.
+
+The REST router reads the representation suffix, applies the ``_method`` override (POST
+only), authenticates with HTTP Basic (401 + RestException 20003 and ``WWW-Authenticate``), maps
+the path onto the URI templates of :mod:`..api.paths`, and answers 404 for unknown paths or
+another account's resources and 405 (with ``Allow``) for unsupported methods.
+
+Choices where the reference says *inferred*:
+
+- A path naming another account than the credentials' answers 404 (not 401): the resource does
+  not exist for the caller.
+- ``.wav``/``.mp3`` exist only on recording instances and ``.txt`` only on transcription
+  instances; elsewhere they are 404.
+- GET on a recording instance needs no credentials in any representation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..api import paths
+from . import builtin_twiml, control, messaging, routes_accounts, routes_calls, routes_media, telephony
+from .auth import authenticate
+from .faults import FaultMiddleware
+from .rest import Req, RestError, error_response
+from .state import Emulator
+
+__all__ = ["build_app"]
+
+Handler = Callable[[Emulator, Req], Awaitable[Response]]
+DOCUMENT_FORMATS = frozenset(paths.DOCUMENT_SUFFIXES)
+MEDIA_TEMPLATES = {
+    "wav": {paths.RECORDING},
+    "mp3": {paths.RECORDING},
+    "txt": {paths.RECORDING_TRANSCRIPTION, paths.TRANSCRIPTION},
+}
+PUBLIC_GET = {paths.RECORDING}
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    pattern = "".join(
+        f"(?P<{part}>[^/.]+)" if index % 2 else re.escape(part) for index, part in enumerate(parts)
+    )
+    return re.compile(f"^{pattern}$")
+
+
+_ROUTES: list[tuple[str, re.Pattern[str], dict[str, Handler]]] = [
+    (template, _compile(template), handlers)
+    for module in (routes_accounts, routes_calls, routes_media)
+    for template, handlers in module.ROUTES
+]
+# Specific templates must win over the ``{sid}`` ones they resemble (``/IncomingPhoneNumbers/Local``).
+_ROUTES.sort(key=lambda route: route[0].count("{"))
+
+
+def split_suffix(path: str) -> tuple[str, str, str]:
+    """Split a representation suffix off a path; return ``(path, suffix, format)``.
+
+    :param path: the request path.
+    """
+    head, _, last = path.rpartition("/")
+    if "." in last:
+        name, _, ext = last.rpartition(".")
+        return f"{head}/{name}", f".{ext}", ext.lower()
+    return path, "", "xml"
+
+
+def _route(path: str) -> tuple[str, dict[str, str], dict[str, Handler]] | None:
+    for template, pattern, handlers in _ROUTES:
+        match = pattern.match(path)
+        if match:
+            return template, match.groupdict(), handlers
+    return None
+
+
+async def rest_endpoint(request: Request) -> Response:
+    """Route one REST request under ``/2008-08-01`` to its handler."""
+    emu: Emulator = request.app.state.emu
+    query = parse_qsl(request.url.query, keep_blank_values=True)
+    method = request.method.upper()
+    override = [value for key, value in query if key == paths.METHOD_OVERRIDE]
+    if override and method == "POST":
+        method = override[-1].strip().upper()
+    query = [(key, value) for key, value in query if key != paths.METHOD_OVERRIDE]
+    path, suffix, fmt = split_suffix(request.url.path)
+    try:
+        found = _route(path)
+        public = found is not None and found[0] in PUBLIC_GET and method in ("GET", "HEAD")
+        account_sid = found[1].get("account_sid") if public and found else authenticate(emu, request)
+        if found is None or (fmt not in DOCUMENT_FORMATS and found[0] not in MEDIA_TEMPLATES.get(fmt, ())):
+            raise RestError(404, "The requested resource was not found")
+        template, params, handlers = found
+        if "account_sid" in params and params["account_sid"] != account_sid:
+            raise RestError(404, "The requested resource was not found")
+        handler = handlers.get("GET" if method == "HEAD" else method)
+        if handler is None:
+            allowed = ", ".join(sorted(handlers))
+            raise RestError(405, f"Method {method} not allowed on this resource", headers={"Allow": allowed})
+        form: dict[str, str] = {}
+        if method in ("POST", "PUT"):
+            body = (await request.body()).decode("utf-8", "replace")
+            form = dict(parse_qsl(body, keep_blank_values=True))
+        req = Req(method, path, fmt, suffix, query, form, params, account_sid)
+        return await handler(emu, req)
+    except RestError as error:
+        return error_response(fmt, error)
+
+
+async def index(request: Request) -> Response:
+    """Serve the inbox page when it exists, else point at the JSON state."""
+    page = STATIC_DIR / "index.html"
+    if page.is_file():
+        return Response(page.read_bytes(), media_type="text/html; charset=utf-8")
+    return JSONResponse({"emulator": "twilio2008", "state": "/_emulator/state", "api": paths.ROOT})
+
+
+def build_app(emu: Emulator) -> Any:
+    """Return the ASGI app serving ``emu`` (faults outermost, then Starlette).
+
+    :param emu: the emulator state.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await emu.startup()
+        telephony.resume_calls(emu)
+        messaging.resume_messaging(emu)
+        try:
+            yield
+        finally:
+            await emu.shutdown()
+
+    methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"]
+    routes: list[Any] = [
+        Route("/", index, methods=["GET"]),
+        Route(paths.ROOT, rest_endpoint, methods=methods),
+        Route(paths.ROOT + "/{rest:path}", rest_endpoint, methods=methods),
+        *builtin_twiml.ROUTES,
+        *control.ROUTES,
+    ]
+    if STATIC_DIR.is_dir():
+        routes.append(Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"))
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.emu = emu
+    return FaultMiddleware(app, emu.faults)

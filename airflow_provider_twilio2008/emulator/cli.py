@@ -1,0 +1,128 @@
+"""The ``twilio2008-emulator`` command: serve a local Twilio 2008-08-01 API until interrupted.
+
+On start it prints the base URL and an ``AIRFLOW_CONN_TWILIO2008_DEFAULT=...`` line ready to
+export (the only place the Auth Token is ever printed). SIGINT and SIGTERM stop it cleanly;
+with ``--db`` every record survives a restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+
+from .faults import FaultRule
+from .server import EmulatorConfig, EmulatorServer
+
+__all__ = ["build_parser", "main"]
+
+
+def _account_sid(value: str) -> str:
+    if not re.fullmatch(r"AC[0-9a-f]{32}", value):
+        raise argparse.ArgumentTypeError("an Account SID is 'AC' followed by 32 lower-case hex digits")
+    return value
+
+
+def _auth_token(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{32}", value):
+        raise argparse.ArgumentTypeError("an Auth Token is 32 lower-case hex digits")
+    return value
+
+
+def _probability(value: str) -> float:
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError("a probability is between 0 and 1")
+    return number
+
+
+def _positive(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser."""
+    parser = argparse.ArgumentParser(
+        prog="twilio2008-emulator", description="A local Twilio REST API 2008-08-01 emulator."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8008, help="port; 0 picks a free one (default 8008)")
+    parser.add_argument("--db", help="SQLite file keeping the state across restarts (default: temporary)")
+    parser.add_argument("--account-sid", type=_account_sid, help="Account SID (generated when absent)")
+    parser.add_argument("--auth-token", type=_auth_token, help="Auth Token (generated when absent)")
+    parser.add_argument(
+        "--time-scale", type=_positive, default=1.0, help="simulated seconds per real second (default 1)"
+    )
+    faults = parser.add_argument_group("fault injection (REST API only; off by default)")
+    faults.add_argument("--fault-500", type=_probability, default=0.0, metavar="P", help="chance of a 500")
+    faults.add_argument(
+        "--fault-503", type=_probability, default=0.0, metavar="P", help="chance of a 503 with Retry-After"
+    )
+    faults.add_argument(
+        "--retry-after", type=int, default=1, metavar="S", help="Retry-After of injected 503s"
+    )
+    faults.add_argument(
+        "--fault-drop", type=_probability, default=0.0, metavar="P", help="chance of a dropped connection"
+    )
+    faults.add_argument(
+        "--fault-truncate", type=_probability, default=0.0, metavar="P", help="chance of a truncated body"
+    )
+    faults.add_argument(
+        "--latency-ms", type=int, default=0, metavar="MS", help="latency added to every request"
+    )
+    faults.add_argument("--fault-seed", type=int, help="seed of the fault dice (reproducible runs)")
+    parser.add_argument("--access-log", action="store_true", help="log every request (paths only)")
+    return parser
+
+
+def rules_from_args(args: argparse.Namespace) -> list[FaultRule]:
+    """Return the fault rules the flags ask for.
+
+    :param args: the parsed command line.
+    """
+    rules = []
+    for kind, chance in (
+        ("error500", args.fault_500),
+        ("error503", args.fault_503),
+        ("drop", args.fault_drop),
+        ("truncate", args.fault_truncate),
+    ):
+        if chance > 0:
+            rules.append(FaultRule(kind, probability=chance, retry_after=args.retry_after))
+    if args.latency_ms > 0:
+        rules.append(FaultRule("latency", latency_ms=args.latency_ms))
+    return rules
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the emulator until SIGINT or SIGTERM.
+
+    :param argv: the arguments (default: ``sys.argv[1:]``).
+    """
+    args = build_parser().parse_args(argv)
+    config = EmulatorConfig(
+        host=args.host,
+        port=args.port,
+        db=args.db,
+        account_sid=args.account_sid,
+        auth_token=args.auth_token,
+        time_scale=args.time_scale,
+        faults=rules_from_args(args),
+        fault_seed=args.fault_seed,
+        access_log=args.access_log,
+        log_level="info" if args.access_log else "warning",
+    )
+    server = EmulatorServer(config)
+    print(f"Twilio 2008-08-01 emulator listening on {server.base_url}", flush=True)
+    print(
+        f"Account SID: {server.account_sid}  (time scale {config.time_scale:g}, db {server.db_path})",
+        flush=True,
+    )
+    print(f"AIRFLOW_CONN_TWILIO2008_DEFAULT={server.conn_uri}", flush=True)
+    server.run()
+    print("Twilio 2008-08-01 emulator stopped", file=sys.stderr, flush=True)
+    return 0

@@ -1,0 +1,259 @@
+"""Shared pieces of the REST handlers: the parsed request, errors, paging, filters and rendering.
+
+Choices where the reference says *inferred*:
+
+- ``num`` above 1000 is clamped to 1000; ``num`` or ``Page`` that are not whole numbers
+  (or ``num`` < 1) give 400 with code 21200.
+- A ``Page`` past the end gives an empty page (``start`` = ``end`` = ``page * num``), not an error.
+- An empty list has ``numpages="0"``, ``start="0"``, ``end="0"``.
+- ``previouspageuri`` is ``""`` on the first page and ``nextpageuri`` is ``""`` on the last.
+- Date filters are read in UTC: ``Key=D`` matches the day D, ``Key>=D`` values at or after
+  D 00:00, ``Key<=D`` values at or before D 00:00 (the docs' literal wording).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.responses import Response
+
+from ..api import paths
+from ..api.errors import Twilio2008ValidationError
+from ..api.records import Page, Record
+from ..api.representations import render
+from ..api.validate import INVALID_PARAMETER
+from ..api.xml import RestException
+
+__all__ = ["Req", "RestError", "date_filter", "error_response", "exact_filter", "paginate", "respond"]
+
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+class RestError(Exception):
+    """An error answer, rendered as a RestException in the requested representation.
+
+    :param status: the HTTP status.
+    :param message: the ``Message`` text.
+    :param code: the Twilio error code (400s); ``MoreInfo`` is derived from it.
+    :param headers: extra response headers (``WWW-Authenticate``, ``Allow``, ``Retry-After``).
+    """
+
+    def __init__(
+        self, status: int, message: str, code: int | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.headers = headers or {}
+
+    @classmethod
+    def from_validation(cls, exc: Twilio2008ValidationError, message: str | None = None) -> RestError:
+        """Return the 400 answer for a failed local check, with the same code the client uses.
+
+        :param exc: the validation error raised by :mod:`..api.validate`.
+        :param message: a Twilio wording to use instead of the check's message.
+        """
+        return cls(400, message or str(exc), exc.code or INVALID_PARAMETER)
+
+    def as_exception(self) -> RestException:
+        """Return the RestException fields of this error."""
+        more = paths.more_info_url(self.code) if self.code is not None else None
+        return RestException(self.status, self.message, self.code, more)
+
+
+@dataclass
+class Req:
+    """One REST request after routing: method (override applied), representation and parameters.
+
+    :param method: the effective method (``_method`` override applied).
+    :param path: the request path without the representation suffix.
+    :param fmt: ``xml``, ``json``, ``csv``, ``html``, ``wav``, ``mp3`` or ``txt``.
+    :param suffix: the suffix as written (``""`` when none), kept in paging URIs.
+    :param query: the query pairs, in order, without ``_method``.
+    :param form: the form fields of the body.
+    :param path_params: values of the URI template placeholders.
+    :param account_sid: the authenticated account, or ``None`` on public media requests.
+    """
+
+    method: str
+    path: str
+    fmt: str
+    suffix: str
+    query: list[tuple[str, str]]
+    form: dict[str, str]
+    path_params: dict[str, str]
+    account_sid: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        merged = dict(self.query)
+        merged.update(self.form)
+        self.params = merged
+
+
+def respond(
+    req: Req,
+    payload: Record | Page[Any] | RestException,
+    record_type: type[Record] | None = None,
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Render ``payload`` in the request's representation.
+
+    :param req: the request (its ``fmt`` picks the representation; media formats fall back to XML).
+    :param payload: a record, a page or a RestException.
+    :param record_type: the item class of a page.
+    :param status: the HTTP status.
+    :param headers: extra headers.
+    """
+    fmt = req.fmt if req.fmt in ("xml", "json", "csv", "html") else "xml"
+    body, media_type = render(fmt, payload, record_type, status=status)
+    return Response(body, status_code=status, media_type=media_type, headers=headers)
+
+
+def error_response(fmt: str, error: RestError) -> Response:
+    """Render ``error`` as a RestException in representation ``fmt`` (XML for anything else).
+
+    :param fmt: the requested representation.
+    :param error: the error.
+    """
+    fmt = fmt if fmt in ("xml", "json", "csv", "html") else "xml"
+    body, media_type = render(fmt, error.as_exception(), status=error.status)
+    return Response(body, status_code=error.status, media_type=media_type, headers=error.headers)
+
+
+def no_content() -> Response:
+    """Return the empty 204 answer of a DELETE."""
+    return Response(b"", status_code=204)
+
+
+def _whole_number(req: Req, name: str) -> int | None:
+    raw = req.params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.strip().isdigit():
+        raise RestError(400, f"{name} must be a whole number, got {raw!r}", INVALID_PARAMETER)
+    return int(raw)
+
+
+def paginate(req: Req, items: Sequence[Record], record_type: type[Record]) -> Response:
+    """Cut ``items`` into the page the request asks for and render it with paging attributes.
+
+    :param req: the request (``num``, ``Page``, the other query keys for the page URIs).
+    :param items: the filtered, sorted records.
+    :param record_type: the item class.
+    """
+    size = _whole_number(req, paths.PAGE_SIZE_PARAM)
+    if size is None:
+        size = paths.DEFAULT_PAGE_SIZE
+    if size < 1:
+        raise RestError(400, "num must be at least 1", INVALID_PARAMETER)
+    size = min(size, paths.MAX_PAGE_SIZE)
+    page = _whole_number(req, paths.PAGE_PARAM) or 0
+    total = len(items)
+    num_pages = math.ceil(total / size)
+    start = page * size
+    chunk = tuple(items[start : start + size])
+    end = start + len(chunk) - 1 if chunk else start
+    if total == 0:
+        start = end = 0
+    kept = [(k, v) for k, v in req.query if k not in (paths.PAGE_SIZE_PARAM, paths.PAGE_PARAM)]
+
+    def uri(number: int) -> str:
+        pairs = [*kept, (paths.PAGE_SIZE_PARAM, str(size)), (paths.PAGE_PARAM, str(number))]
+        return f"{req.path}{req.suffix}?{urlencode(pairs)}"
+
+    last = max(num_pages - 1, 0)
+    result = Page(
+        chunk,
+        page=page,
+        num_pages=num_pages,
+        page_size=size,
+        total=total,
+        start=start,
+        end=end,
+        uri=uri(page),
+        first_page_uri=uri(0),
+        previous_page_uri=uri(page - 1) if page > 0 else "",
+        next_page_uri=uri(page + 1) if page + 1 < num_pages else "",
+        last_page_uri=uri(last),
+    )
+    return respond(req, result, record_type)
+
+
+def _parse_day(raw: str, key: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise RestError(
+            400, f"{key} must be a date in YYYY-MM-DD form, got {raw!r}", INVALID_PARAMETER
+        ) from None
+
+
+def date_filter(req: Req, name: str, value_of: Callable[[Any], Any]) -> Callable[[Any], bool]:
+    """Return a predicate for the date filter ``name`` (``name=D``, ``name>=D``, ``name<=D``).
+
+    :param req: the request.
+    :param name: the filter name (``StartTime``).
+    :param value_of: reads the datetime (or ``None``) to compare from an item.
+    """
+    tests: list[Callable[[Any], bool]] = []
+    for key, raw in req.query:
+        if key == name:
+            day = _parse_day(raw, key)
+            tests.append(lambda v, d=day: v is not None and v.in_timezone("UTC").date() == d)
+        elif key == name + ">":
+            day = _parse_day(raw, key)
+            tests.append(lambda v, d=day: v is not None and v.in_timezone("UTC").date() >= d)
+        elif key == name + "<":
+            day = _parse_day(raw, key)
+            tests.append(
+                lambda v, d=day: (
+                    v is not None
+                    and (
+                        v.in_timezone("UTC").date() < d or (v.in_timezone("UTC").date() == d and _midnight(v))
+                    )
+                )
+            )
+    return lambda item: all(test(value_of(item)) for test in tests)
+
+
+def _midnight(value: Any) -> bool:
+    utc = value.in_timezone("UTC")
+    return utc.hour == 0 and utc.minute == 0 and utc.second == 0
+
+
+def exact_filter(req: Req, names: Iterable[tuple[str, Callable[[Any], Any]]]) -> Callable[[Any], bool]:
+    """Return a predicate matching every exact-match filter present in the query.
+
+    :param req: the request.
+    :param names: ``(query key, value reader)`` pairs; values are compared as strings.
+    """
+    wanted = [(dict(req.query)[key], reader) for key, reader in names if key in dict(req.query)]
+    return lambda item: all(_as_text(reader(item)) == value for value, reader in wanted)
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "value") and not isinstance(value, int):
+        return str(value.value)
+    if isinstance(value, int):
+        return str(int(value))
+    return str(value)

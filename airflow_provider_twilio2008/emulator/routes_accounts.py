@@ -1,0 +1,275 @@
+"""REST handlers for Accounts, IncomingPhoneNumbers (buy, update, release) and OutgoingCallerIds.
+
+Choices where the reference says *inferred*:
+
+- Number purchase answers 201 with ``Location``. Local numbers default to area code 415,
+  toll-free ones to 866. An ``AreaCode`` that is not three digits gives 21451; a local area code
+  starting with 0 or 1 (``000``, ``123``...) or a toll-free one outside 800/833/844/855/866/877/888
+  has no number available: 21452. New numbers are ``{area}555{nnnn}``, the first free one.
+- Number update does not insist on ``Url`` (the 2008 table marks it required); omitted fields
+  keep their value. Toll-free numbers cannot be SMS senders.
+- Release and caller-ID deletion answer 204 with an empty body.
+- Caller-ID validation of a number the account already has as caller ID gives 21450; see
+  :mod:`.messaging` for the rest of the validation flow (200, completes by itself).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from ..api import paths, validate
+from ..api.records import Account, IncomingPhoneNumber, OutgoingCallerId, ValidationRequest
+from . import messaging
+from .rest import Req, RestError, exact_filter, no_content, paginate, respond
+from .routes_calls import checked
+from .state import Emulator, format_number
+from .store import new_sid, now
+
+__all__ = ["ROUTES"]
+
+CODES = validate.CODES
+NOT_FOUND = "The requested resource was not found"
+TOLL_FREE_AREAS = ("800", "833", "844", "855", "866", "877", "888")
+URL_FIELDS = {
+    "Url": "url",
+    "VoiceFallbackUrl": "voice_fallback_url",
+    "SmsUrl": "sms_url",
+    "SmsFallbackUrl": "sms_fallback_url",
+}
+METHOD_FIELDS = {
+    "Method": "method",
+    "VoiceFallbackMethod": "voice_fallback_method",
+    "SmsMethod": "sms_method",
+    "SmsFallbackMethod": "sms_fallback_method",
+}
+
+
+def _account(emu: Emulator, req: Req) -> Any:
+    row = emu.store.get(Account, req.path_params["account_sid"])
+    if row is None or row.record.sid != req.account_sid:
+        raise RestError(404, NOT_FOUND)
+    return row
+
+
+async def list_accounts(emu: Emulator, req: Req) -> Response:
+    """List accounts: only the authenticated one."""
+    row = emu.store.get(Account, req.account_sid or "")
+    return paginate(req, [row.record] if row else [], Account)
+
+
+async def get_account(emu: Emulator, req: Req) -> Response:
+    """Fetch the account."""
+    return respond(req, _account(emu, req).record)
+
+
+async def update_account(emu: Emulator, req: Req) -> Response:
+    """Change the account's FriendlyName (its only updatable field)."""
+    row = _account(emu, req)
+    name = checked(validate.friendly_name, req.params.get("FriendlyName"), "FriendlyName")
+    return respond(req, emu.store.update(row, friendly_name=name).record)
+
+
+def _number_settings(req: Req) -> dict[str, Any]:
+    """Return the record fields set by the request's URL, method and lookup parameters."""
+    changes: dict[str, Any] = {}
+    for param, name in URL_FIELDS.items():
+        if param in req.params:
+            value = req.params[param].strip()
+            changes[name] = checked(validate.url, value, param, param=param) if value else ""
+    for param, name in METHOD_FIELDS.items():
+        if req.params.get(param):
+            changes[name] = checked(validate.http_method, req.params[param], param, param=param)
+    if req.params.get("FriendlyName"):
+        changes["friendly_name"] = checked(validate.friendly_name, req.params["FriendlyName"], "FriendlyName")
+    if req.params.get("VoiceCallerIdLookup"):
+        lookup = checked(
+            validate.choice, req.params["VoiceCallerIdLookup"], "VoiceCallerIdLookup", ("true", "false")
+        )
+        changes["voice_caller_id_lookup"] = lookup == "true"
+    return changes
+
+
+def _numbers(emu: Emulator, req: Req, kind: str | None) -> list[Any]:
+    rows = emu.store.find(IncomingPhoneNumber, req.account_sid)
+    return [row.record for row in rows if kind is None or row.extra.get("type") == kind]
+
+
+def _list_numbers(emu: Emulator, req: Req, kind: str | None) -> Response:
+    exact = exact_filter(
+        req, [("PhoneNumber", lambda n: n.phone_number), ("FriendlyName", lambda n: n.friendly_name)]
+    )
+    return paginate(req, [n for n in _numbers(emu, req, kind) if exact(n)], IncomingPhoneNumber)
+
+
+async def list_numbers(emu: Emulator, req: Req) -> Response:
+    """List the account's numbers, local and toll-free."""
+    return _list_numbers(emu, req, None)
+
+
+async def list_local(emu: Emulator, req: Req) -> Response:
+    """List the account's local numbers."""
+    return _list_numbers(emu, req, "local")
+
+
+async def list_toll_free(emu: Emulator, req: Req) -> Response:
+    """List the account's toll-free numbers."""
+    return _list_numbers(emu, req, "tollfree")
+
+
+def _free_number(emu: Emulator, area: str) -> str:
+    taken = {row.record.phone_number for row in emu.store.find(IncomingPhoneNumber)}
+    for suffix in range(10000):
+        candidate = f"{area}555{suffix:04d}"
+        if candidate not in taken and not candidate.startswith("500555000"):
+            return candidate
+    raise RestError(400, f"No phone numbers are available in area code {area}", CODES["no_number_available"])
+
+
+def _buy(emu: Emulator, req: Req, kind: str) -> Response:
+    area = req.params.get("AreaCode", "").strip() or ("866" if kind == "tollfree" else "415")
+    if not (len(area) == 3 and area.isdigit()):
+        raise RestError(400, f"AreaCode {area!r} is not a valid area code", CODES["area_code_invalid"])
+    unavailable = area not in TOLL_FREE_AREAS if kind == "tollfree" else area[0] in "01"
+    if unavailable:
+        raise RestError(
+            400, f"No phone numbers are available in area code {area}", CODES["no_number_available"]
+        )
+    settings = _number_settings(req)
+    if kind == "tollfree":
+        for name in ("sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method"):
+            settings.pop(name, None)
+    number = _free_number(emu, area)
+    stamp = now()
+    record = IncomingPhoneNumber(
+        sid=new_sid("PN"),
+        account_sid=req.account_sid,
+        friendly_name=settings.pop("friendly_name", format_number(number)),
+        phone_number=number,
+        url=settings.pop("url", ""),
+        method=settings.pop("method", "POST"),
+        sms_url=settings.pop("sms_url", "" if kind == "local" else None),
+        sms_method=settings.pop("sms_method", "POST" if kind == "local" else None),
+        voice_caller_id_lookup=settings.pop("voice_caller_id_lookup", False),
+        date_created=stamp,
+        date_updated=stamp,
+        **settings,
+    )
+    emu.store.put(record, extra={"type": kind})
+    path = paths.fill(paths.INCOMING_PHONE_NUMBER, account_sid=req.account_sid or "", number_sid=record.sid)
+    return respond(req, record, status=201, headers={"Location": emu.resource_url(path)})
+
+
+async def buy_local(emu: Emulator, req: Req) -> Response:
+    """Buy a local number (optionally in ``AreaCode``); 201."""
+    return _buy(emu, req, "local")
+
+
+async def buy_toll_free(emu: Emulator, req: Req) -> Response:
+    """Buy a toll-free number; 201."""
+    return _buy(emu, req, "tollfree")
+
+
+def _number_row(emu: Emulator, req: Req) -> Any:
+    row = emu.store.get(IncomingPhoneNumber, req.path_params["number_sid"], account_sid=req.account_sid)
+    if row is None:
+        raise RestError(404, NOT_FOUND)
+    return row
+
+
+async def get_number(emu: Emulator, req: Req) -> Response:
+    """Fetch a number."""
+    return respond(req, _number_row(emu, req).record)
+
+
+async def update_number(emu: Emulator, req: Req) -> Response:
+    """Change a number's URLs, methods, FriendlyName or VoiceCallerIdLookup."""
+    row = _number_row(emu, req)
+    return respond(req, emu.store.update(row, **_number_settings(req)).record)
+
+
+async def release_number(emu: Emulator, req: Req) -> Response:
+    """Release a number; 204."""
+    emu.store.delete(_number_row(emu, req))
+    return no_content()
+
+
+async def list_caller_ids(emu: Emulator, req: Req) -> Response:
+    """List validated caller IDs, filtered by PhoneNumber and FriendlyName."""
+    exact = exact_filter(
+        req, [("PhoneNumber", lambda c: c.phone_number), ("FriendlyName", lambda c: c.friendly_name)]
+    )
+    records = [row.record for row in emu.store.find(OutgoingCallerId, req.account_sid)]
+    return paginate(req, [c for c in records if exact(c)], OutgoingCallerId)
+
+
+async def validate_caller_id(emu: Emulator, req: Req) -> Response:
+    """Start validating a caller ID; answer the ValidationRequest with its code (200)."""
+    if not req.params.get("PhoneNumber", "").strip():
+        raise RestError(400, "A PhoneNumber is required", CODES["phone_invalid"])
+    number = checked(validate.phone_number, req.params["PhoneNumber"], "PhoneNumber", param="PhoneNumber")
+    name = None
+    if req.params.get("FriendlyName"):
+        name = checked(validate.friendly_name, req.params["FriendlyName"], "FriendlyName")
+    delay = 0
+    if req.params.get("CallDelay"):
+        delay = checked(
+            validate.integer_in_range, req.params["CallDelay"], "CallDelay", 0, 60, param="CallDelay"
+        )
+    if any(row.record.phone_number == number for row in emu.store.find(OutgoingCallerId, req.account_sid)):
+        raise RestError(
+            400,
+            f"Phone number {number} is already a validated caller ID",
+            CODES["caller_id_already_validated"],
+        )
+    pending = emu.store.get(ValidationRequest, number)
+    if pending is not None and pending.record.account_sid != req.account_sid:
+        raise RestError(
+            400, f"Phone number {number} is being validated by another account", CODES["phone_invalid"]
+        )
+    request = messaging.start_validation(emu, req.account_sid or "", number, name, delay)
+    return respond(req, request)
+
+
+def _caller_id_row(emu: Emulator, req: Req) -> Any:
+    row = emu.store.get(OutgoingCallerId, req.path_params["caller_id_sid"], account_sid=req.account_sid)
+    if row is None:
+        raise RestError(404, NOT_FOUND)
+    return row
+
+
+async def get_caller_id(emu: Emulator, req: Req) -> Response:
+    """Fetch a caller ID."""
+    return respond(req, _caller_id_row(emu, req).record)
+
+
+async def update_caller_id(emu: Emulator, req: Req) -> Response:
+    """Change a caller ID's FriendlyName."""
+    row = _caller_id_row(emu, req)
+    name = checked(validate.friendly_name, req.params.get("FriendlyName"), "FriendlyName")
+    return respond(req, emu.store.update(row, friendly_name=name).record)
+
+
+async def delete_caller_id(emu: Emulator, req: Req) -> Response:
+    """Delete a caller ID; 204."""
+    emu.store.delete(_caller_id_row(emu, req))
+    return no_content()
+
+
+ROUTES = [
+    (paths.ACCOUNTS, {"GET": list_accounts}),
+    (paths.INCOMING_PHONE_NUMBERS_LOCAL, {"GET": list_local, "POST": buy_local}),
+    (paths.INCOMING_PHONE_NUMBERS_TOLL_FREE, {"GET": list_toll_free, "POST": buy_toll_free}),
+    (paths.INCOMING_PHONE_NUMBERS, {"GET": list_numbers}),
+    (
+        paths.INCOMING_PHONE_NUMBER,
+        {"GET": get_number, "POST": update_number, "PUT": update_number, "DELETE": release_number},
+    ),
+    (paths.OUTGOING_CALLER_IDS, {"GET": list_caller_ids, "POST": validate_caller_id}),
+    (
+        paths.OUTGOING_CALLER_ID,
+        {"GET": get_caller_id, "POST": update_caller_id, "PUT": update_caller_id, "DELETE": delete_caller_id},
+    ),
+    (paths.ACCOUNT, {"GET": get_account, "POST": update_account, "PUT": update_account}),
+]

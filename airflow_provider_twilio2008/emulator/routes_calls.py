@@ -1,0 +1,246 @@
+"""REST handlers for Calls (with Segments and redirect), Conferences and Participants.
+
+Choices where the reference says *inferred*:
+
+- ``POST /Calls`` answers 201 with ``Location`` (the absolute URL of the new Call).
+- ``Caller`` must be one of the account's IncomingPhoneNumbers or validated OutgoingCallerIds
+  (else 400 / 21212); the call's ``PhoneNumberSid`` is that number's SID.
+- The ``/Calls`` list shows initial segments only; ``/Segments`` lists the ``<Dial>`` segments.
+- Redirect of a call that is not in progress: 400 / 21220.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.responses import Response
+
+from ..api import paths, validate
+from ..api.errors import Twilio2008ValidationError
+from ..api.records import Call, CallFlags, CallStatus, Conference, Notification, Participant, Recording
+from . import conference, telephony
+from .rest import Req, RestError, date_filter, exact_filter, no_content, paginate, respond
+from .state import Emulator
+from .store import new_sid, now
+
+__all__ = ["ROUTES", "checked", "newest_first"]
+
+CODES = validate.CODES
+
+
+def checked(check: Callable[..., Any], *args: Any, message: str | None = None, **kwargs: Any) -> Any:
+    """Run a check from :mod:`..api.validate`, turning its refusal into a 400 RestException.
+
+    :param check: the check.
+    :param args: its positional arguments.
+    :param message: Twilio's wording to use for the error message.
+    :param kwargs: its keyword arguments.
+    """
+    try:
+        return check(*args, **kwargs)
+    except Twilio2008ValidationError as exc:
+        raise RestError.from_validation(exc, message) from None
+
+
+def newest_first(records: list[Any], attribute: str = "date_updated") -> list[Any]:
+    """Sort records by a date attribute, newest first (stable on insertion order).
+
+    :param records: records in insertion order.
+    :param attribute: the date attribute.
+    """
+    indexed = list(enumerate(records))
+    indexed.sort(key=lambda pair: (getattr(pair[1], attribute) or 0, pair[0]), reverse=True)
+    return [record for _, record in indexed]
+
+
+def _call_row(emu: Emulator, req: Req) -> Any:
+    row = emu.store.get(Call, req.path_params["call_sid"], account_sid=req.account_sid)
+    if row is None:
+        raise RestError(404, "The requested resource was not found")
+    return row
+
+
+async def list_calls(emu: Emulator, req: Req) -> Response:
+    """List the account's calls, filtered by Called, Caller, Status and StartTime."""
+    records = [row.record for row in emu.store.find(Call, req.account_sid, sub="")]
+    exact = exact_filter(req, [("Called", lambda c: c.called), ("Caller", lambda c: c.caller)])
+    status = req.params.get("Status")
+    by_date = date_filter(req, "StartTime", lambda c: c.start_time)
+    chosen = [
+        c
+        for c in records
+        if exact(c) and by_date(c) and (status is None or str(int(c.status)) == status.strip())
+    ]
+    return paginate(req, newest_first(chosen), Call)
+
+
+async def create_call(emu: Emulator, req: Req) -> Response:
+    """Place a call (reference 3.3): validate, store it queued, start its lifecycle; 201."""
+    params = req.params
+    if not params.get("Called", "").strip():
+        raise RestError(400, "No called number is specified", CODES["called_missing"])
+    called = checked(
+        validate.phone_number, params["Called"], "Called", param="Called", code=CODES["called_invalid"]
+    )
+    if not params.get("Caller", "").strip():
+        raise RestError(400, "No caller ID is specified", CODES["caller_missing"])
+    caller = checked(
+        validate.phone_number, params["Caller"], "Caller", param="Caller", code=CODES["caller_invalid"]
+    )
+    url = checked(validate.url, params.get("Url"), "Url", param="Url")
+    method = checked(validate.http_method, params.get("Method") or "POST", "Method", param="Method")
+    if_machine = ""
+    if params.get("IfMachine"):
+        if_machine = checked(
+            validate.choice, params["IfMachine"], "IfMachine", ("Continue", "Hangup"), param="IfMachine"
+        )
+    timeout = 60
+    if params.get("Timeout"):
+        timeout = checked(validate.integer_in_range, params["Timeout"], "Timeout", 1, 999, param="Timeout")
+    if params.get("SendDigits"):
+        checked(validate.send_digits, params["SendDigits"])
+    number_sid = telephony.caller_id_sid(emu, req.account_sid or "", caller)
+    if number_sid is None:
+        raise RestError(
+            400,
+            f"The Caller {caller} is not a phone number or validated caller ID of this account",
+            CODES["caller_invalid"],
+        )
+    stamp = now()
+    call = Call(
+        sid=new_sid("CA"),
+        date_created=stamp,
+        date_updated=stamp,
+        account_sid=req.account_sid,
+        called=called,
+        caller=caller,
+        phone_number_sid=number_sid,
+        status=CallStatus.QUEUED,
+        flags=CallFlags.API,
+    )
+    extra = {"url": url, "method": method, "if_machine": if_machine, "timeout": timeout}
+    emu.store.put(call, extra=extra)
+    telephony.start_call(emu, call.sid)
+    location = emu.resource_url(paths.fill(paths.CALL, account_sid=call.account_sid or "", call_sid=call.sid))
+    return respond(req, call, status=201, headers={"Location": location})
+
+
+async def get_call(emu: Emulator, req: Req) -> Response:
+    """Fetch a call (its initial segment)."""
+    return respond(req, _call_row(emu, req).record)
+
+
+async def redirect(emu: Emulator, req: Req) -> Response:
+    """Redirect a live call to ``CurrentUrl`` (reference 3.4)."""
+    row = _call_row(emu, req)
+    url = checked(validate.url, req.params.get("CurrentUrl"), "CurrentUrl", param="CurrentUrl")
+    method = checked(validate.http_method, req.params.get("CurrentMethod") or "POST", "CurrentMethod")
+    if row.record.status is not CallStatus.IN_PROGRESS or not telephony.redirect_call(
+        emu, row.record.sid, url, method
+    ):
+        raise RestError(400, "Call is not in-progress. Cannot redirect.", CODES["call_not_in_progress"])
+    return respond(req, row.record)
+
+
+async def list_segments(emu: Emulator, req: Req) -> Response:
+    """List the ``<Dial>`` segments of a call."""
+    call = _call_row(emu, req).record
+    rows = emu.store.find(Call, req.account_sid, parent=call.sid)
+    return paginate(req, [row.record for row in rows if row.sub], Call)
+
+
+async def get_segment(emu: Emulator, req: Req) -> Response:
+    """Fetch one segment of a call."""
+    call = _call_row(emu, req).record
+    row = emu.store.get(Call, call.sid, req.path_params["segment_sid"], account_sid=req.account_sid)
+    if row is None:
+        raise RestError(404, "The requested resource was not found")
+    return respond(req, row.record)
+
+
+async def call_recordings(emu: Emulator, req: Req) -> Response:
+    """List the recordings made during a call."""
+    call = _call_row(emu, req).record
+    rows = emu.store.find(Recording, req.account_sid, parent=call.sid)
+    return paginate(req, newest_first([row.record for row in rows], "date_created"), Recording)
+
+
+async def call_notifications(emu: Emulator, req: Req) -> Response:
+    """List the notifications written during a call (list form: no request/response details)."""
+    from .routes_media import list_notification_records
+
+    call = _call_row(emu, req).record
+    return paginate(req, list_notification_records(emu, req, parent=call.sid), Notification)
+
+
+async def list_conferences(emu: Emulator, req: Req) -> Response:
+    """List conferences, filtered by Status, FriendlyName, DateCreated and DateUpdated."""
+    records = [row.record for row in emu.store.find(Conference, req.account_sid)]
+    exact = exact_filter(req, [("Status", lambda c: c.status), ("FriendlyName", lambda c: c.friendly_name)])
+    created = date_filter(req, "DateCreated", lambda c: c.date_created)
+    updated = date_filter(req, "DateUpdated", lambda c: c.date_updated)
+    chosen = [c for c in records if exact(c) and created(c) and updated(c)]
+    return paginate(req, newest_first(chosen), Conference)
+
+
+def _conference_row(emu: Emulator, req: Req) -> Any:
+    row = emu.store.get(Conference, req.path_params["conference_sid"], account_sid=req.account_sid)
+    if row is None:
+        raise RestError(404, "The requested resource was not found")
+    return row
+
+
+async def get_conference(emu: Emulator, req: Req) -> Response:
+    """Fetch a conference."""
+    return respond(req, _conference_row(emu, req).record)
+
+
+async def list_participants(emu: Emulator, req: Req) -> Response:
+    """List the callers in a conference, filtered by Muted."""
+    room = _conference_row(emu, req).record
+    records = [row.record for row in emu.store.find(Participant, req.account_sid, parent=room.sid)]
+    exact = exact_filter(req, [("Muted", lambda p: p.muted)])
+    return paginate(req, [p for p in records if exact(p)], Participant)
+
+
+def _participant_row(emu: Emulator, req: Req) -> Any:
+    room = _conference_row(emu, req).record
+    row = emu.store.get(Participant, room.sid, req.path_params["call_sid"], account_sid=req.account_sid)
+    if row is None:
+        raise RestError(404, "The requested resource was not found")
+    return row
+
+
+async def get_participant(emu: Emulator, req: Req) -> Response:
+    """Fetch a participant."""
+    return respond(req, _participant_row(emu, req).record)
+
+
+async def mute_participant(emu: Emulator, req: Req) -> Response:
+    """Mute or unmute a participant (``Muted`` true/1; anything else is false)."""
+    row = _participant_row(emu, req)
+    muted = req.params.get("Muted", "").strip().lower() in ("true", "1")
+    return respond(req, emu.store.update(row, muted=muted).record)
+
+
+async def kick_participant(emu: Emulator, req: Req) -> Response:
+    """Remove a participant from its conference; 204."""
+    row = _participant_row(emu, req)
+    if not conference.kick(emu, row.record.conference_sid or "", row.record.call_sid):
+        emu.store.delete(row)
+    return no_content()
+
+
+ROUTES = [
+    (paths.CALLS, {"GET": list_calls, "POST": create_call}),
+    (paths.CALL_SEGMENTS, {"GET": list_segments}),
+    (paths.CALL_SEGMENT, {"GET": get_segment}),
+    (paths.CALL_RECORDINGS, {"GET": call_recordings}),
+    (paths.CALL_NOTIFICATIONS, {"GET": call_notifications}),
+    (paths.CALL, {"GET": get_call, "POST": redirect}),
+    (paths.CONFERENCES, {"GET": list_conferences}),
+    (paths.PARTICIPANTS, {"GET": list_participants}),
+    (paths.PARTICIPANT, {"GET": get_participant, "POST": mute_participant, "DELETE": kick_participant}),
+    (paths.CONFERENCE, {"GET": get_conference}),
+]

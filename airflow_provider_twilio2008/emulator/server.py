@@ -1,0 +1,170 @@
+"""Run the emulator with uvicorn, in the foreground (CLI) or in a background thread (tests).
+
+The listening socket is bound before uvicorn starts, so ``--port 0`` gives a free port whose
+number (and the base URL built on it) is known before the first request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import uvicorn
+
+from .app import build_app
+from .faults import FaultInjector, FaultRule
+from .state import Emulator, new_auth_token
+from .store import Store, new_sid
+
+__all__ = ["EmulatorConfig", "EmulatorServer"]
+
+
+@dataclass
+class EmulatorConfig:
+    """How to run the emulator.
+
+    :param host: interface to listen on.
+    :param port: port to listen on (0 = a free port).
+    :param db: SQLite file (``None`` = a fresh temporary database, deleted on close).
+    :param account_sid: the account's SID (generated when ``None``).
+    :param auth_token: the account's token (generated when ``None``).
+    :param time_scale: simulated seconds per real second.
+    :param faults: fault rules active from the start.
+    :param fault_seed: seed of the fault dice.
+    :param access_log: whether uvicorn logs each request (paths only, never credentials).
+    :param log_level: uvicorn's log level.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    db: str | None = None
+    account_sid: str | None = None
+    auth_token: str | None = None
+    time_scale: float = 1.0
+    faults: list[FaultRule] = field(default_factory=list)
+    fault_seed: int | None = None
+    access_log: bool = False
+    log_level: str = "warning"
+
+
+class EmulatorServer:
+    """One emulator instance: its socket, database, account and uvicorn server.
+
+    :param config: how to run it.
+    """
+
+    def __init__(self, config: EmulatorConfig) -> None:
+        self.config = config
+        self.account_sid = config.account_sid or new_sid("AC")
+        self.auth_token = config.auth_token or new_auth_token()
+        self._tempdir: str | None = None
+        if config.db is None:
+            self._tempdir = tempfile.mkdtemp(prefix="twilio2008-emulator-")
+            self.db_path = str(Path(self._tempdir) / "emulator.db")
+        else:
+            self.db_path = config.db
+        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+        self.socket = socket.socket(family, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind((config.host, config.port))
+        self.port: int = self.socket.getsockname()[1]
+        self.store = Store(self.db_path)
+        faults = FaultInjector(config.faults, seed=config.fault_seed)
+        self.emulator = Emulator(
+            self.store, time_scale=config.time_scale, base_url=self.base_url, faults=faults
+        )
+        self.emulator.ensure_account(self.account_sid, self.auth_token)
+        uvicorn_config = uvicorn.Config(
+            build_app(self.emulator),
+            log_level=config.log_level,
+            access_log=config.access_log,
+            lifespan="on",
+            timeout_graceful_shutdown=3,
+        )
+        self._server = uvicorn.Server(uvicorn_config)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def host_for_clients(self) -> str:
+        """Return the host clients should use (loopback when listening on every interface)."""
+        host = self.config.host
+        if host in ("0.0.0.0", ""):
+            return "127.0.0.1"
+        if host == "::":
+            return "[::1]"
+        return f"[{host}]" if ":" in host else host
+
+    @property
+    def base_url(self) -> str:
+        """Return ``http://host:port``."""
+        return f"http://{self.host_for_clients}:{self.port}"
+
+    @property
+    def conn_uri(self) -> str:
+        """Return the Airflow connection URI (``twilio2008://http://AC...:TOKEN@127.0.0.1%3A8080/``)."""
+        host = quote(f"{self.host_for_clients}:{self.port}", safe="[]")
+        return f"twilio2008://http://{self.account_sid}:{self.auth_token}@{host}/"
+
+    @property
+    def conn_json(self) -> str:
+        """Return the Airflow connection in its JSON form."""
+        return json.dumps(
+            {
+                "conn_type": "twilio2008",
+                "host": self.base_url,
+                "login": self.account_sid,
+                "password": self.auth_token,
+            }
+        )
+
+    def run(self) -> None:
+        """Serve in the current thread until SIGINT/SIGTERM (uvicorn handles both), then close."""
+        try:
+            asyncio.run(self._server.serve(sockets=[self.socket]))
+        finally:
+            self.close()
+
+    def start(self, timeout: float = 10.0) -> EmulatorServer:
+        """Serve in a background thread; return once requests are accepted.
+
+        :param timeout: seconds to wait for start-up.
+        """
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(self._server.serve(sockets=[self.socket])),
+            name=f"twilio2008-emulator-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the Twilio 2008 emulator did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop a server started with :meth:`start` and release its resources.
+
+        :param timeout: seconds to wait for the thread to end.
+        """
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self.close()
+
+    def close(self) -> None:
+        """Close the socket and the database; delete a temporary database."""
+        self.socket.close()
+        self.store.close()
+        if self._tempdir is not None:
+            shutil.rmtree(self._tempdir, ignore_errors=True)
+            self._tempdir = None

@@ -1,0 +1,211 @@
+"""The emulator's shared state: store, clock, background tasks, accounts and the simulated callees.
+
+Simulated callees are scripted per called number (control endpoint ``/_emulator/callees``).
+The magic numbers of the issue are built in: ``5005550001`` busy, ``5005550002`` no answer,
+``5005550003`` failed, ``5005550004`` an answering machine; every other number answers as a
+person. Default script values (our choices): the callee presses ``1`` at a ``<Gather>``,
+speaks 5 s into a ``<Record>``, talks 10 s on a ``<Dial>``led leg and stays 30 s in a conference.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Coroutine
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import httpx
+
+from ..api.records import Account, AccountStatus, IncomingPhoneNumber
+from .faults import FaultInjector
+from .store import Store, new_sid, now
+
+__all__ = ["ANSWERS", "SEED_NUMBER", "CalleeScript", "Emulator", "new_auth_token"]
+
+#: The number every account owns from the start (valid ``Caller`` and SMS ``From``).
+SEED_NUMBER = "5005550006"
+#: An SMS to this number ends ``failed``.
+SMS_FAIL_NUMBER = "5005550009"
+ANSWERS = ("human", "machine", "busy", "no-answer", "failed")
+MAGIC_ANSWERS = {
+    "5005550001": "busy",
+    "5005550002": "no-answer",
+    "5005550003": "failed",
+    "5005550004": "machine",
+}
+DEFAULT_TRANSCRIPT = "Hello, this is a simulated caller leaving a message for you."
+
+
+def new_auth_token() -> str:
+    """Return a fresh Auth Token: 32 lower-case hex digits."""
+    return secrets.token_hex(16)
+
+
+def format_number(number: str) -> str:
+    """Return a 10-digit US number as ``(415) 555-0134`` (the default FriendlyName); others as is.
+
+    :param number: a normalised number.
+    """
+    if len(number) == 10 and number.isdigit():
+        return f"({number[:3]}) {number[3:6]}-{number[6:]}"
+    return number
+
+
+@dataclass
+class CalleeScript:
+    """How the simulated party at one number behaves.
+
+    :param answer: ``human``, ``machine``, ``busy``, ``no-answer`` or ``failed``.
+    :param digits: keys pressed at each ``<Gather>`` (``""`` = none, the gather times out).
+    :param record_seconds: seconds spoken into each ``<Record>`` (0 = silence, nothing recorded).
+    :param talk_seconds: seconds an answered ``<Dial>`` leg lasts.
+    :param conference_seconds: seconds the caller stays in a conference before leaving.
+    :param transcript: text of transcriptions of this party's recordings.
+    """
+
+    answer: str = "human"
+    digits: str = "1"
+    record_seconds: int = 5
+    talk_seconds: int = 10
+    conference_seconds: int = 30
+    transcript: str = DEFAULT_TRANSCRIPT
+
+    @classmethod
+    def for_number(cls, number: str) -> CalleeScript:
+        """Return the built-in script of ``number`` (magic numbers included).
+
+        :param number: a normalised number.
+        """
+        return cls(answer=MAGIC_ANSWERS.get(number, "human"))
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the JSON form of this script."""
+        return asdict(self)
+
+
+class Emulator:
+    """Everything the handlers and the telephony share.
+
+    :param store: the record store.
+    :param time_scale: simulated seconds per real second.
+    :param base_url: the server's own URL (``http://127.0.0.1:8080``), used in RecordingUrl etc.
+    :param faults: the fault rules.
+    """
+
+    def __init__(
+        self, store: Store, *, time_scale: float, base_url: str, faults: FaultInjector | None = None
+    ) -> None:
+        if time_scale <= 0:
+            raise ValueError("time_scale must be positive")
+        self.store = store
+        self.time_scale = time_scale
+        self.base_url = base_url.rstrip("/")
+        self.faults = faults or FaultInjector()
+        self.callees: dict[str, CalleeScript] = {}
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.http: httpx.AsyncClient | None = None
+        self.live_calls: dict[str, Any] = {}
+        self.conferences: dict[str, Any] = {}
+
+    def callee(self, number: str) -> CalleeScript:
+        """Return the script of the party at ``number``.
+
+        :param number: a normalised number.
+        """
+        return self.callees.get(number) or CalleeScript.for_number(number)
+
+    async def sleep(self, simulated_seconds: float) -> None:
+        """Wait ``simulated_seconds`` of simulated time.
+
+        :param simulated_seconds: seconds on the simulated clock.
+        """
+        if simulated_seconds > 0:
+            await asyncio.sleep(simulated_seconds / self.time_scale)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``coro`` as a background task owned by the emulator (cancelled at shutdown).
+
+        :param coro: the coroutine.
+        """
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    async def startup(self) -> None:
+        """Open the outgoing HTTP client (TwiML fetches and callbacks)."""
+        self.http = httpx.AsyncClient(follow_redirects=True, timeout=httpx.Timeout(15.0))
+
+    async def shutdown(self) -> None:
+        """Cancel the background tasks and close the HTTP client; the store stays consistent."""
+        tasks = list(self.tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        if self.http is not None:
+            await self.http.aclose()
+            self.http = None
+
+    def ensure_account(self, sid: str, auth_token: str, friendly_name: str | None = None) -> Account:
+        """Create the account (with its seed number) unless it exists; return it.
+
+        An existing account keeps its stored token unless ``auth_token`` differs, in which case
+        the new token is stored (restarting with another ``--auth-token`` changes it).
+
+        :param sid: the Account SID.
+        :param auth_token: its Auth Token.
+        :param friendly_name: label of a new account.
+        """
+        row = self.store.get(Account, sid)
+        if row is not None:
+            if row.record.auth_token != auth_token:
+                row = self.store.update(row, auth_token=auth_token)
+            return row.record
+        stamp = now()
+        account = Account(
+            sid=sid,
+            friendly_name=friendly_name or "Emulated account",
+            status=AccountStatus.ACTIVE,
+            status_text="Active",
+            date_created=stamp,
+            date_updated=stamp,
+            auth_token=auth_token,
+        )
+        self.store.put(account)
+        self.store.put(
+            IncomingPhoneNumber(
+                sid=new_sid("PN"),
+                account_sid=sid,
+                friendly_name=format_number(SEED_NUMBER),
+                phone_number=SEED_NUMBER,
+                url="",
+                method="POST",
+                sms_url="",
+                sms_method="POST",
+                voice_caller_id_lookup=False,
+                date_created=stamp,
+                date_updated=stamp,
+            ),
+            extra={"type": "local"},
+        )
+        return account
+
+    def authenticate(self, sid: str, token: str) -> Account | None:
+        """Return the account for a credential pair, or ``None`` when they do not match.
+
+        :param sid: the Basic username.
+        :param token: the Basic password.
+        """
+        row = self.store.get(Account, sid)
+        if row is None or not secrets.compare_digest(row.record.auth_token or "", token):
+            return None
+        return row.record
+
+    def resource_url(self, path: str) -> str:
+        """Return the absolute URL of a path on this server.
+
+        :param path: a path starting with ``/``.
+        """
+        return self.base_url + path
