@@ -451,6 +451,7 @@ class RawServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
+        self.sock.settimeout(0.05)
         self.port = self.sock.getsockname()[1]
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -463,8 +464,11 @@ class RawServer:
         while not self.stopped.is_set():
             try:
                 conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            conn.settimeout(10)
             with conn:
                 try:
                     request = read_http_request(conn)
@@ -486,8 +490,8 @@ class RawServer:
 
     def stop(self) -> None:
         self.stopped.set()
-        self.sock.close()
         self.thread.join(5)
+        self.sock.close()
 
 
 def closed_port() -> int:
