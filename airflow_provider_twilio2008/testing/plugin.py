@@ -1,0 +1,181 @@
+"""The ``twilio2008`` pytest plugin: run the Twilio 2008-08-01 emulator for a test.
+
+Fixtures:
+
+- ``twilio2008_emulator``: an emulator on a free loopback port with a fresh database,
+  started in a background thread and stopped after the test. Its time scale is
+  :data:`DEFAULT_TIME_SCALE` (a 30-second call takes 0.6 s), or the value of the
+  ``@pytest.mark.twilio2008_time_scale(200)`` marker.
+- ``twilio2008_emulator_factory``: ``factory(time_scale=50.0, db=None, account_sid=None,
+  auth_token=None, faults=None)`` starts more emulators (all stopped after the test); pass the
+  same ``db``, SID and token to a second one to test a restart.
+
+Each gives an :class:`EmulatorHandle`. This module imports neither Airflow nor the server at
+import time: pytest loads it in every session of everyone who installs the package.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from ..emulator.server import EmulatorServer
+
+__all__ = ["DEFAULT_TIME_SCALE", "EmulatorHandle"]
+
+#: Simulated seconds per real second in tests.
+DEFAULT_TIME_SCALE = 50.0
+CONN_ENV = "AIRFLOW_CONN_TWILIO2008_DEFAULT"
+
+
+class EmulatorHandle:
+    """A running emulator, as a test sees it.
+
+    Attributes: ``base_url`` (``http://127.0.0.1:PORT``), ``account_sid``, ``auth_token``,
+    ``conn_uri`` (``twilio2008://http://AC...:TOKEN@127.0.0.1%3APORT/``), ``conn_json`` (the
+    JSON connection form), ``env`` (``{"AIRFLOW_CONN_TWILIO2008_DEFAULT": conn_uri}``),
+    ``api_root`` (the account's REST root URL), ``db_path`` and ``server``.
+
+    :param server: the started server.
+    """
+
+    def __init__(self, server: EmulatorServer) -> None:
+        self.server = server
+        self.base_url = server.base_url
+        self.account_sid = server.account_sid
+        self.auth_token = server.auth_token
+        self.conn_uri = server.conn_uri
+        self.conn_json = server.conn_json
+        self.env = {CONN_ENV: self.conn_uri}
+        self.db_path = server.db_path
+        self.api_root = f"{self.base_url}/2008-08-01/Accounts/{self.account_sid}"
+
+    def __repr__(self) -> str:
+        return f"EmulatorHandle(base_url={self.base_url!r}, account_sid={self.account_sid!r})"
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        """Return ``(account_sid, auth_token)`` for HTTP clients."""
+        return self.account_sid, self.auth_token
+
+    def set_connection_env(
+        self, monkeypatch: pytest.MonkeyPatch, conn_id: str = "twilio2008_default", *, json_form: bool = False
+    ) -> str:
+        """Point the Airflow connection ``conn_id`` at this emulator for the test; return the variable name.
+
+        :param monkeypatch: the test's ``monkeypatch`` fixture.
+        :param conn_id: the connection id.
+        :param json_form: use the JSON form instead of the URI.
+        """
+        name = f"AIRFLOW_CONN_{conn_id.upper()}"
+        monkeypatch.setenv(name, self.conn_json if json_form else self.conn_uri)
+        return name
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """Call the control endpoint (``/_emulator/...``) and return its decoded JSON answer.
+
+        :param method: HTTP method.
+        :param path: path under ``/_emulator/`` (``faults``, ``reset``, ``callees/4155550100``).
+        :param body: JSON body, if any.
+        """
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"{self.base_url}/_emulator/{path.lstrip('/')}", data=data, method=method
+        )
+        token = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
+        request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            raise AssertionError(f"control {method} {path} failed: {exc.code} {exc.read()!r}") from None
+
+    def add_fault(self, kind: str, **fields: Any) -> Any:
+        """Add a fault rule (see :mod:`airflow_provider_twilio2008.emulator.faults`).
+
+        :param kind: ``error500``, ``error503``, ``latency``, ``drop``, ``truncate`` or ``cut``.
+        :param fields: ``probability``, ``count``, ``method``, ``path``, ``retry_after``,
+            ``latency_ms``, ``after``.
+        """
+        return self.control("POST", "faults", {"kind": kind, **fields})
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule."""
+        self.control("DELETE", "faults")
+
+    def script_callee(self, number: str, **fields: Any) -> Any:
+        """Script the simulated party at ``number`` (answer, digits, record_seconds, ...).
+
+        :param number: the phone number.
+        :param fields: fields of ``CalleeScript``.
+        """
+        return self.control("PUT", f"callees/{number}", fields)
+
+    def state(self) -> Any:
+        """Return the account's state (calls, SMS, recordings, transcriptions...)."""
+        return self.control("GET", "state")
+
+    def reset(self) -> None:
+        """Delete every resource except accounts; clear faults and scripts."""
+        self.control("POST", "reset")
+
+    def stop(self) -> None:
+        """Stop the emulator now (the fixture would otherwise stop it after the test)."""
+        self.server.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``twilio2008_time_scale`` marker."""
+    config.addinivalue_line(
+        "markers", "twilio2008_time_scale(scale): simulated seconds per real second of twilio2008_emulator"
+    )
+
+
+@pytest.fixture
+def twilio2008_emulator_factory() -> Iterator[Callable[..., EmulatorHandle]]:
+    """Start emulators on demand; every one is stopped after the test."""
+    started: list[EmulatorServer] = []
+
+    def factory(
+        *,
+        time_scale: float = DEFAULT_TIME_SCALE,
+        db: str | None = None,
+        account_sid: str | None = None,
+        auth_token: str | None = None,
+        faults: list[dict[str, Any]] | None = None,
+    ) -> EmulatorHandle:
+        from ..emulator.faults import FaultRule
+        from ..emulator.server import EmulatorConfig, EmulatorServer
+
+        config = EmulatorConfig(
+            db=db,
+            account_sid=account_sid,
+            auth_token=auth_token,
+            time_scale=time_scale,
+            faults=[FaultRule.from_json(rule) for rule in faults or []],
+        )
+        server = EmulatorServer(config).start()
+        started.append(server)
+        return EmulatorHandle(server)
+
+    yield factory
+    for server in reversed(started):
+        server.stop()
+
+
+@pytest.fixture
+def twilio2008_emulator(
+    request: pytest.FixtureRequest, twilio2008_emulator_factory: Callable[..., EmulatorHandle]
+) -> EmulatorHandle:
+    """Return a running emulator (time scale from the ``twilio2008_time_scale`` marker, else 50)."""
+    marker = request.node.get_closest_marker("twilio2008_time_scale")
+    scale = float(marker.args[0]) if marker else DEFAULT_TIME_SCALE
+    return twilio2008_emulator_factory(time_scale=scale)
