@@ -499,3 +499,8 @@ def closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def render_sms(**overrides: Any) -> bytes:
+    """Return a ``<SMSMessage>`` document."""
+    return xml.render_record(sample_sms(**overrides))
