@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -25,6 +26,10 @@ from .state import Emulator, new_auth_token
 from .store import Store, new_sid
 
 __all__ = ["EmulatorConfig", "EmulatorServer"]
+
+
+def _ignore_signal(signum: int, frame: object) -> None:
+    """Swallow the signal uvicorn re-raises after its graceful shutdown."""
 
 
 @dataclass
@@ -75,6 +80,8 @@ class EmulatorServer:
         self.socket = socket.socket(family, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind((config.host, config.port))
+        # Listen at once: a client connecting before uvicorn runs waits in the backlog.
+        self.socket.listen(2048)
         self.port: int = self.socket.getsockname()[1]
         self.store = Store(self.db_path)
         faults = FaultInjector(config.faults, seed=config.fault_seed)
@@ -126,11 +133,19 @@ class EmulatorServer:
         )
 
     def run(self) -> None:
-        """Serve in the current thread until SIGINT/SIGTERM (uvicorn handles both), then close."""
+        """Serve in the current thread until SIGINT/SIGTERM, then close and return normally.
+
+        uvicorn handles both signals with a graceful shutdown and then re-raises the signal it
+        caught to the handler that was installed before it; we install a quiet one there, so a
+        stop by signal ends with exit status 0 and the temporary database is removed.
+        """
+        quiet = {sig: signal.signal(sig, _ignore_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             asyncio.run(self._server.serve(sockets=[self.socket]))
         finally:
             self.close()
+            for sig, handler in quiet.items():
+                signal.signal(sig, handler)
 
     def start(self, timeout: float = 10.0) -> EmulatorServer:
         """Serve in a background thread; return once requests are accepted.

@@ -1,0 +1,207 @@
+"""The command line: start-up lines, the Airflow connection URI, clean signal stops, restart durability."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+import requests
+from conftest import wait_for
+from pytest_httpserver import HTTPServer
+
+from airflow_provider_twilio2008.api.records import (
+    Call,
+    CallStatus,
+    IncomingPhoneNumber,
+    SmsMessage,
+    SmsStatus,
+)
+from airflow_provider_twilio2008.api.xml import parse_page, parse_record
+
+SID = "AC" + "ab" * 16
+TOKEN = "cd" * 16
+
+
+class Cli:
+    """One emulator process started from the command line."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "airflow_provider_twilio2008.emulator", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+        assert self.process.stdout is not None
+        while not any(line.startswith("AIRFLOW_CONN_") for line in self.lines):
+            line = self.process.stdout.readline()
+            if not line:
+                raise AssertionError(
+                    f"emulator exited: {self.process.stderr.read() if self.process.stderr else ''}"
+                )
+            self.lines.append(line.strip())
+        self.base_url = self.lines[0].rsplit(" ", 1)[-1]
+        self.conn_uri = self.lines[-1].split("=", 1)[1]
+        wait_for(lambda: requests.get(self.base_url + "/_emulator/health", timeout=1).ok)
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Send ``sig`` and return the exit status."""
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=15)
+
+
+@pytest.fixture
+def cli_processes() -> Iterator[list[Cli]]:
+    started: list[Cli] = []
+    yield started
+    for cli in started:
+        if cli.process.poll() is None:
+            cli.process.kill()
+            cli.process.wait()
+
+
+def test_start_up_lines_and_connection_uri(cli_processes: list[Cli]) -> None:
+    cli = Cli("--time-scale", "50")
+    cli_processes.append(cli)
+    from airflow.sdk.definitions.connection import Connection
+
+    connection = Connection.from_uri(cli.conn_uri, conn_id="x")
+    assert connection.host == cli.base_url and cli.base_url.startswith("http://127.0.0.1:")
+    assert connection.conn_type == "twilio2008"
+    login, password = connection.login, connection.password
+    assert login.startswith("AC") and len(login) == 34 and len(password) == 32
+    assert all(ch in "0123456789abcdef" for ch in login[2:] + password)
+    session = requests.Session()
+    session.auth = (login, password)
+    response = session.get(f"{connection.host}/2008-08-01/Accounts/{login}/IncomingPhoneNumbers", timeout=5)
+    assert [n.phone_number for n in parse_page(response.content, IncomingPhoneNumber)] == ["5005550006"]
+    assert sum(password in line for line in cli.lines) == 1  # printed once, on the AIRFLOW_CONN_ line
+    assert cli.stop(signal.SIGTERM) == 0
+
+
+def test_sigint_stops_cleanly_and_removes_the_temporary_database(cli_processes: list[Cli]) -> None:
+    cli = Cli()
+    cli_processes.append(cli)
+    db = next(line for line in cli.lines if "db " in line).rsplit("db ", 1)[1].rstrip(")")
+    assert Path(db).exists()
+    assert cli.stop(signal.SIGINT) == 0
+    assert "Traceback" not in (cli.process.stderr.read() if cli.process.stderr else "")
+    assert not Path(db).exists()
+
+
+def test_cli_refuses_malformed_credentials() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "airflow_provider_twilio2008.emulator", "--account-sid", "ACnothex"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2 and "Account SID" in result.stderr
+
+
+def _post(cli: Cli, path: str, data: dict[str, str]) -> requests.Response:
+    return requests.post(
+        f"{cli.base_url}/2008-08-01/Accounts/{SID}/{path}", data=data, auth=(SID, TOKEN), timeout=5
+    )
+
+
+def _get(cli: Cli, path: str) -> requests.Response:
+    return requests.get(f"{cli.base_url}/2008-08-01/Accounts/{SID}/{path}", auth=(SID, TOKEN), timeout=5)
+
+
+def test_restart_with_same_db_keeps_records_and_finishes_work_in_flight(
+    tmp_path: Path, cli_processes: list[Cli], httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/sms").respond_with_data("")
+    httpserver.expect_request("/hangup").respond_with_data(
+        "<Response><Hangup/></Response>", content_type="text/xml"
+    )
+    db = str(tmp_path / "state.db")
+    common = ("--db", db, "--account-sid", SID, "--auth-token", TOKEN)
+    first = Cli(*common, "--time-scale", "10")
+    cli_processes.append(first)
+    number = parse_record(
+        _post(first, "IncomingPhoneNumbers/Local", {"AreaCode": "650"}).content, IncomingPhoneNumber
+    )
+    live = parse_record(
+        _post(
+            first,
+            "Calls",
+            {
+                "Caller": "5005550006",
+                "Called": "4155550100",
+                "Url": f"{first.base_url}/twiml/pause?length=600",
+            },
+        ).content,
+        Call,
+    )
+    wait_for(lambda: "<Status>1</Status>" in _get(first, f"Calls/{live.sid}").text)
+    time.sleep(0.3)
+    sms = parse_record(
+        _post(
+            first,
+            "SMS/Messages",
+            {
+                "From": "5005550006",
+                "To": "4155550100",
+                "Body": "hi",
+                "StatusCallback": httpserver.url_for("/sms"),
+            },
+        ).content,
+        SmsMessage,
+    )
+    queued = parse_record(
+        _post(
+            first,
+            "Calls",
+            {"Caller": "5005550006", "Called": "4155550101", "Url": httpserver.url_for("/hangup")},
+        ).content,
+        Call,
+    )
+    assert first.stop() == 0
+
+    second = Cli(*common, "--time-scale", "50")
+    cli_processes.append(second)
+    assert (
+        parse_record(
+            _get(second, f"IncomingPhoneNumbers/{number.sid}").content, IncomingPhoneNumber
+        ).phone_number
+        == number.phone_number
+    )
+    ended = parse_record(_get(second, f"Calls/{live.sid}").content, Call)
+    assert ended.status is CallStatus.COMPLETED and ended.duration >= 1 and ended.price is not None
+    finished = wait_for(
+        lambda: (
+            (c := parse_record(_get(second, f"Calls/{queued.sid}").content, Call)).status.is_terminal and c
+        )
+    )
+    assert finished.status is CallStatus.COMPLETED
+    message = wait_for(
+        lambda: (
+            (
+                m := parse_record(_get(second, f"SMS/Messages/{sms.sid}").content, SmsMessage)
+            ).status.is_terminal
+            and m
+        )
+    )
+    assert message.status is SmsStatus.SENT
+    callbacks = wait_for(lambda: [r for r, _ in httpserver.log if r.path == "/sms"])
+    assert parse_qs(callbacks[0].get_data(as_text=True))["SmsSid"] == [sms.sid]
+    assert second.stop() == 0
+    assert Path(db).exists()
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "twilio2008-emulator"
+    result = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, timeout=30, env=dict(os.environ)
+    )
+    assert result.returncode == 0 and "--time-scale" in result.stdout and "--fault-503" in result.stdout
