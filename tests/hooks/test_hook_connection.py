@@ -436,3 +436,17 @@ def test_auth_token_never_appears_in_logs_errors_config_or_records(
             assert secret not in text
     assert "auth_token" not in account.as_dict()
     assert set(account.as_dict()) == {n for n, _, _ in Account.wire_fields()} - {"auth_token"}
+
+
+def test_airflow_connection_test_reaches_the_hook_through_the_uri(httpserver: HTTPServer) -> None:
+    """Airflow's "Test" button: ``Connection.test_connection()`` builds the hook from the connection type."""
+    serve_account(httpserver)
+    conn = Connection.from_uri(
+        f"twilio2008://http://{ACCOUNT_SID}:{AUTH_TOKEN}@127.0.0.1%3A{httpserver.port}/?retries=0",
+        conn_id=CONN_ID,
+    )
+
+    ok, message = conn.test_connection()
+
+    assert ok is True, message
+    assert [(r.method, r.path) for r, _ in httpserver.log] == [("GET", API)]

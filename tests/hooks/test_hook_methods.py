@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -1129,3 +1130,19 @@ def test_hook_as_context_manager_closes_its_session(hook: Twilio2008Hook, httpse
 
     assert hook.get_conn() is not first, "a fresh session after close"
     assert hook.get_account().sid == ACCOUNT_SID
+
+
+def test_download_of_a_gzip_encoded_answer_writes_the_audio(
+    hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    """A proxy may gzip the audio: ``Content-Length`` then counts compressed bytes, not the audio's."""
+    compressed = gzip.compress(WAV_BYTES)
+    httpserver.expect_request(f"{API}/Recordings/{RECORDING_SID}.wav").respond_with_data(
+        compressed, content_type="audio/x-wav", headers={"Content-Encoding": "gzip"}
+    )
+    buffer = io.BytesIO()
+
+    written = hook.download_recording(RECORDING_SID, buffer)
+
+    assert buffer.getvalue() == WAV_BYTES
+    assert written == len(WAV_BYTES)
