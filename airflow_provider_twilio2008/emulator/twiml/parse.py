@@ -35,6 +35,8 @@ MAX_TWIML_BYTES = 64 * 1024
 SAY_MAX_BYTES = 4096
 TWIML_VERSION = "2008-08-01"
 
+#: A whole number as TwiML writes it: ASCII digits only, at most 9 of them.
+_INTEGER = re.compile(r"[0-9]{1,9}")
 _DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -76,8 +78,8 @@ class _Attributes:
         raw = self._raw(name)
         if raw is None:
             return default
-        if not raw.isdigit() or int(raw) < minimum:
-            raise self._bad(name, raw, f"an integer >= {minimum}")
+        if not _INTEGER.fullmatch(raw) or int(raw) < minimum:
+            raise self._bad(name, raw, f"a whole number >= {minimum} (at most 9 digits)")
         return int(raw)
 
     def optional_integer(self, name: str, *, minimum: int) -> int | None:
