@@ -67,7 +67,7 @@ def run_dag() -> str:
     bag = DagBag(dag_folder=str(REPO / "dags_examples"))
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
-    dag = bag.get_dag(DAG_ID)
+    dag = bag.dags[DAG_ID]
     run = dag.test()
     print(f"\n== DAG run {run.run_id}: {run.state}")
     for ti in sorted(run.get_task_instances(), key=lambda ti: ti.start_date or ti.end_date):
