@@ -381,7 +381,6 @@ def test_auth_token_never_appears_in_logs_errors_config_or_records(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    logging.getLogger().setLevel(logging.DEBUG)
     hook = make_hook(extra={"retries": 1})
     serve_account(httpserver)
     pages = {

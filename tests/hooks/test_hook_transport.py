@@ -38,6 +38,7 @@ from .fakes import (
     HookFactory,
     RawServer,
     answer,
+    answer_cut_short,
     base_url,
     closed_port,
     drop,
@@ -613,3 +614,31 @@ def test_each_retry_is_a_fresh_request_with_the_same_credentials(
     hook.get_call(CALL_SID)
 
     assert [r.headers["Authorization"] for r, _ in httpserver.log] == [BASIC_AUTH, BASIC_AUTH]
+
+
+def test_get_whose_body_is_cut_short_on_the_wire_is_retried(
+    make_hook: HookFactory, raw_server: StartRaw
+) -> None:
+    server = raw_server(
+        answer_cut_short(COMPLETED_CALL_XML[:100], announced=len(COMPLETED_CALL_XML), content_type=XML_TYPE),
+        answer(200, "OK", COMPLETED_CALL_XML),
+    )
+    hook = make_hook(host=server.url, extra={"retries": 1})
+
+    assert hook.get_call(CALL_SID).duration == 162
+    assert len(server.requests) == 2
+
+
+def test_make_call_whose_body_is_cut_short_on_the_wire_is_an_unknown_outcome(
+    make_hook: HookFactory, raw_server: StartRaw
+) -> None:
+    server = raw_server(
+        answer_cut_short(QUEUED_CALL_XML[:100], announced=len(QUEUED_CALL_XML), content_type=XML_TYPE),
+        answer(201, "CREATED", QUEUED_CALL_XML),
+    )
+    hook = make_hook(host=server.url, extra={"retries": 3})
+
+    with pytest.raises(Twilio2008OutcomeUnknownError):
+        hook.make_call("+14155550134", "+14155550199", TWIML)
+
+    assert len(server.requests) == 1
