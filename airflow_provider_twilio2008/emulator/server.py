@@ -22,7 +22,7 @@ import uvicorn
 
 from .app import build_app
 from .faults import FaultInjector, FaultRule
-from .state import Emulator, new_auth_token
+from .state import SEED_NUMBER, Emulator, new_auth_token
 from .store import Store, new_sid
 
 __all__ = ["EmulatorConfig", "EmulatorServer"]
@@ -116,9 +116,12 @@ class EmulatorServer:
 
     @property
     def conn_uri(self) -> str:
-        """Return the Airflow connection URI (``twilio2008://http://AC...:TOKEN@127.0.0.1%3A8080/``)."""
+        """Return the Airflow connection URI, with the account's own number as ``default_from``.
+
+        Example: ``twilio2008://http://AC...:TOKEN@127.0.0.1%3A8080/?default_from=5005550006``.
+        """
         host = quote(f"{self.host_for_clients}:{self.port}", safe="[]")
-        return f"twilio2008://http://{self.account_sid}:{self.auth_token}@{host}/"
+        return f"twilio2008://http://{self.account_sid}:{self.auth_token}@{host}/?default_from={SEED_NUMBER}"
 
     @property
     def conn_json(self) -> str:
@@ -129,6 +132,7 @@ class EmulatorServer:
                 "host": self.base_url,
                 "login": self.account_sid,
                 "password": self.auth_token,
+                "extra": {"default_from": SEED_NUMBER},
             }
         )
 

@@ -50,7 +50,8 @@ def test_fixture_exposes_connection_forms(
     assert emulator.env == {CONN_ENV: emulator.conn_uri}
     port = emulator.base_url.rsplit(":", 1)[1]
     credentials = f"{emulator.account_sid}:{emulator.auth_token}"
-    assert emulator.conn_uri == f"twilio2008://http://{credentials}@127.0.0.1%3A{port}/"
+    uri = f"twilio2008://http://{credentials}@127.0.0.1%3A{port}/?default_from=5005550006"
+    assert emulator.conn_uri == uri
     from airflow.sdk.definitions.connection import Connection
 
     from_json = Connection.from_json(emulator.conn_json, conn_id="x")
@@ -61,6 +62,7 @@ def test_fixture_exposes_connection_forms(
             emulator.account_sid,
             emulator.auth_token,
         )
+        assert connection.extra_dejson == {"default_from": "5005550006"}
     name = emulator.set_connection_env(monkeypatch)
     assert name == CONN_ENV and os.environ[CONN_ENV] == emulator.conn_uri
     emulator.set_connection_env(monkeypatch, "other", json_form=True)
