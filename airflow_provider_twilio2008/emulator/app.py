@@ -95,7 +95,7 @@ async def rest_endpoint(request: Request) -> Response:
     if override and method == "POST":
         method = override[-1].strip().upper()
     query = [(key, value) for key, value in query if key != paths.METHOD_OVERRIDE]
-    path, suffix, fmt = split_suffix(request.url.path)
+    path, suffix, fmt = split_suffix(request.url.path.rstrip("/"))  # a trailing slash is tolerated
     try:
         found = _route(path)
         public = found is not None and found[0] in PUBLIC_GET and method in ("GET", "HEAD")

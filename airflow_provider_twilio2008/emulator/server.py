@@ -79,6 +79,8 @@ class EmulatorServer:
         family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
         self.socket = socket.socket(family, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family in (socket.AF_INET, socket.AF_INET6):
+            self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.socket.bind((config.host, config.port))
         # Listen at once: a client connecting before uvicorn runs waits in the backlog.
         self.socket.listen(2048)

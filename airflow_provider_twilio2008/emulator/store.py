@@ -12,6 +12,7 @@ concurrent HTTP clients lose no write and a restart with the same file keeps eve
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import sqlite3
@@ -96,7 +97,9 @@ def _encode(record: Record) -> str:
     return json.dumps(data)
 
 
+@functools.lru_cache(maxsize=65536)
 def _decode(record_type: type[R], text: str) -> R:
+    """Rebuild a record from its stored wire text (cached: records are frozen, rows rarely change)."""
     data = json.loads(text)
     values = {}
     for name, _element, codec in record_type.wire_fields():

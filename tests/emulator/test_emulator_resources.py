@@ -37,6 +37,8 @@ def test_account_list_holds_only_own_account_and_updates(api: Api) -> None:
         == "Ops 2"
     )
     assert api.error(api.post("", {"FriendlyName": "x" * 65})) == (400, 21200)
+    overridden = api.post("?_method=PUT", {"FriendlyName": "Ops 3"})
+    assert parse_record(overridden.content, Account).friendly_name == "Ops 3"
     assert api.request("DELETE", "").status_code == 405
     assert api.session.post(api.emulator.base_url + "/2008-08-01/Accounts").status_code == 405
 
