@@ -716,21 +716,32 @@ def kick_participant(account_sid: str, conference_sid: str, call_sid: str) -> Ap
 # Paging -------------------------------------------------------------------------------------
 
 
-def next_page_request(page: Page[Any], previous: ApiRequest) -> ApiRequest | None:
+def next_page_request(
+    page: Page[Any], previous: ApiRequest, *, base_url: str | None = None
+) -> ApiRequest | None:
     """Return the request for the page after ``page``, or ``None`` when it was the last.
 
-    ``nextpageuri`` is followed when the server gives one; it must name the same resource
-    (only its query is taken, and the request still goes to the configured base URL, so a
-    hostile link cannot send the credentials elsewhere). Otherwise ``Page`` is incremented,
-    keeping the filters.
+    ``nextpageuri`` is followed when the server gives one; it must name the same resource on
+    the same server (only its query is taken, and the request still goes to the configured
+    base URL, so a hostile link cannot send the credentials elsewhere). Otherwise ``Page`` is
+    incremented, keeping the filters.
 
     :param page: the page just read.
     :param previous: the request that produced it.
+    :param base_url: the configured base URL; an absolute link must match its scheme and host.
     """
     if page.is_last or not page.items:
         return None
     if page.next_page_uri:
         link = urlsplit(page.next_page_uri)
+        if link.scheme or link.netloc:
+            base = urlsplit(base_url or "")
+            if (link.scheme, link.netloc) != (base.scheme, base.netloc):
+                raise Twilio2008ResponseError(
+                    f"nextpageuri {page.next_page_uri!r} points at another server",
+                    method=previous.method,
+                    path=previous.path,
+                )
         link_path = link.path
         for suffix in (".xml",):
             if link_path.endswith(suffix):

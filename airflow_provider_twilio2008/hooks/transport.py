@@ -21,6 +21,7 @@ from urllib3.exceptions import NewConnectionError
 from ..api import xml
 from ..api.config import ClientConfig
 from ..api.errors import (
+    Twilio2008ApiError,
     Twilio2008OutcomeUnknownError,
     Twilio2008ResponseError,
     Twilio2008TransportError,
@@ -75,10 +76,14 @@ class Transport:
         self.session.close()
 
     def send(self, request: ApiRequest, *, stream: bool = False) -> requests.Response:
-        """Send ``request`` and return the successful response, or raise the typed error.
+        """Send ``request`` and return the successful (2xx) response, or raise the typed error.
+
+        Redirects are not followed: a 3xx is raised as
+        :class:`~airflow_provider_twilio2008.api.errors.Twilio2008ApiError`.
 
         :param request: what to send.
-        :param stream: leave the body unread (for downloads); the caller must close the response.
+        :param stream: leave the body unread and ask for it uncompressed (for downloads); the
+            caller must close the response.
         """
         url = self.config.base_url + request.path
         attempt = 0
@@ -94,6 +99,7 @@ class Transport:
                     timeout=self.config.timeout,
                     allow_redirects=False,
                     stream=stream,
+                    headers={"Accept-Encoding": "identity"} if stream else None,
                 )
             except requests.RequestException as exc:
                 kind = _failure_kind(exc)
@@ -121,8 +127,17 @@ class Transport:
             self.log.debug(
                 "%s %s -> %s in %.0f ms", request.method, request.path, response.status_code, elapsed
             )
-            if response.status_code < 400:
+            if response.status_code < 300:
                 return response
+            if response.status_code < 400:
+                location = response.headers.get("Location", "")
+                response.close()
+                raise Twilio2008ApiError(
+                    response.status_code,
+                    f"unexpected redirect to {location or 'nowhere'}; redirects are not followed",
+                    method=request.method,
+                    path=request.path,
+                )
             if response.status_code == 404 and request.method == "DELETE" and answer_lost:
                 self.log.info(
                     "%s %s: gone after a lost answer; the first attempt deleted it",
@@ -194,7 +209,7 @@ class Transport:
         while current is not None:
             page = self.page(current)
             yield from page.items
-            current = next_page_request(page, current)
+            current = next_page_request(page, current, base_url=self.config.base_url)
 
     def no_content(self, request: ApiRequest) -> None:
         """Send a request whose answer has no document (DELETE: 204 or 200)."""
@@ -203,7 +218,9 @@ class Transport:
     def text(self, request: ApiRequest) -> str:
         """Send ``request`` and return its body as text."""
         response = self.send(request)
-        response.encoding = response.encoding or "utf-8"
+        content_type = response.headers.get("Content-Type", "")
+        if "charset=" not in content_type.lower():
+            return response.content.decode("utf-8", errors="replace")
         return response.text
 
     def download(self, request: ApiRequest, destination: str | os.PathLike[str] | IO[bytes]) -> int:
@@ -243,8 +260,11 @@ class Transport:
                 path=request.path,
             ) from None
         expected = response.headers.get("Content-Length")
-        if expected is not None and expected.isdigit() and int(expected) != written:
+        received = response.raw.tell() if response.raw is not None else written
+        if expected is not None and expected.isdigit() and int(expected) != received:
             raise Twilio2008TransportError(
-                f"download cut short: {written} of {expected} bytes", method=request.method, path=request.path
+                f"download cut short: {received} of {expected} bytes",
+                method=request.method,
+                path=request.path,
             )
         return written

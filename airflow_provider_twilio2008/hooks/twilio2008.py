@@ -123,11 +123,17 @@ class Twilio2008Hook(BaseHook):
         self.close()
 
     def test_connection(self) -> tuple[bool, str]:
-        """Fetch the account (changes nothing) and report whether it worked."""
+        """Fetch the account (changes nothing) and report whether it worked.
+
+        Any failure, including a missing connection, is reported as ``(False, message)``; the
+        message never holds the Auth Token.
+        """
         try:
             account = self.get_account()
-        except (Twilio2008Error, ValueError) as exc:
+        except Twilio2008Error as exc:
             return False, str(exc)
+        except Exception as exc:
+            return False, f"{type(exc).__name__}: {exc}"
         return True, f"Connected to account {account.sid} ({account.friendly_name or 'no name'})"
 
     def send_request(self, request: ApiRequest) -> Any:

@@ -171,14 +171,18 @@ def test_next_page_follows_the_server_link_or_increments_page() -> None:
     assert ops.next_page_request(_page(page=0, num_pages=3, next_page_uri=""), first) is None
 
 
-def test_next_page_link_to_another_resource_is_refused() -> None:
+def test_next_page_link_to_another_resource_or_server_is_refused() -> None:
     first = ops.list_calls(SID)
-    for link in (
-        "https://evil.example/2008-08-01/Accounts/x/Calls",
-        f"/2008-08-01/Accounts/{SID}/Recordings?Page=1",
+    base = "https://api.twilio.com"
+    for link, words in (
+        (f"https://evil.example{first.path}?Page=1", "points at another server"),
+        (f"/2008-08-01/Accounts/{SID}/Recordings?Page=1", "does not name the listed resource"),
     ):
-        with pytest.raises(Twilio2008ResponseError, match="does not name the listed resource"):
-            ops.next_page_request(_page(page=0, num_pages=2, next_page_uri=link), first)
+        with pytest.raises(Twilio2008ResponseError, match=words):
+            ops.next_page_request(_page(page=0, num_pages=2, next_page_uri=link), first, base_url=base)
+    same_server = _page(page=0, num_pages=2, next_page_uri=f"{base}{first.path}?Page=1")
+    following = ops.next_page_request(same_server, first, base_url=base)
+    assert following is not None and dict(following.query) == {"Page": "1"}
 
 
 @pytest.mark.parametrize(

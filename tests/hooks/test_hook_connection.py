@@ -449,3 +449,10 @@ def test_airflow_connection_test_reaches_the_hook_through_the_uri(httpserver: HT
 
     assert ok is True, message
     assert [(r.method, r.path) for r, _ in httpserver.log] == [("GET", API)]
+
+
+def test_test_connection_reports_a_missing_connection_instead_of_raising() -> None:
+    ok, message = Twilio2008Hook("twilio2008_nowhere").test_connection()
+
+    assert ok is False
+    assert "twilio2008_nowhere" in message
