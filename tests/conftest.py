@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 _HOME = Path(tempfile.mkdtemp(prefix="twilio2008-airflow-home-"))
 
@@ -17,3 +19,9 @@ os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
 for _name in list(os.environ):
     if _name.startswith("AIRFLOW_CONN_"):
         del os.environ[_name]
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """Make pytest-httpserver's one shared server listen on 127.0.0.1 for every test directory."""
+    return ("127.0.0.1", 0)

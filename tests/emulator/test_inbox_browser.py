@@ -154,12 +154,17 @@ def test_recording_media_the_page_links_is_public_audio(finished_call: dict) -> 
         assert response.content.startswith(magic)
 
 
-@pytest.mark.skipif(
-    not os.environ.get("TWILIO2008_INBOX_SCREENSHOT"), reason="manual: set TWILIO2008_INBOX_SCREENSHOT=path"
-)
-def test_inbox_screenshot(twilio2008_emulator: EmulatorHandle, finished_call: dict) -> None:
-    target = Path(os.environ["TWILIO2008_INBOX_SCREENSHOT"]).resolve()
+def test_inbox_renders_a_screenshot(
+    twilio2008_emulator: EmulatorHandle, finished_call: dict, tmp_path: Path
+) -> None:
+    """Render the page to a PNG; set TWILIO2008_INBOX_SCREENSHOT=path to keep a copy to look at."""
+    target = tmp_path / "inbox.png"
     finished = run_chromium(
         inbox_url(twilio2008_emulator), f"--screenshot={target}", "--window-size=1400,900"
     )
     assert finished.returncode == 0 and target.is_file(), finished.stderr[-2000:]
+    picture = target.read_bytes()
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n") and len(picture) > 20_000
+    keep = os.environ.get("TWILIO2008_INBOX_SCREENSHOT")
+    if keep:
+        shutil.copyfile(target, keep)

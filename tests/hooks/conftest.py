@@ -13,12 +13,6 @@ from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
 from .fakes import CONN_ENV, CONN_ID, Answer, HookFactory, RawServer, base_url, connection_json
 
 
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    """Listen on 127.0.0.1 (not ``localhost``), so that no IPv6 lookup slows the tests."""
-    return ("127.0.0.1", 0)
-
-
 @pytest.fixture
 def make_hook(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> Iterator[HookFactory]:
     """Return ``make(host=..., extra=..., **hook_kwargs)``: set the connection, build a hook.
