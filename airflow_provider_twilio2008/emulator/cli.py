@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Account SID: {server.account_sid}  (time scale {config.time_scale:g}, db {server.db_path})",
         flush=True,
     )
-    print(f"Web inbox: {server.base_url}/ (sign in with the Account SID and the Auth Token below)", flush=True)
+    print(f"Web inbox: {server.base_url}/ (sign in with the Account SID and Auth Token below)", flush=True)
     print(f"AIRFLOW_CONN_TWILIO2008_DEFAULT={server.conn_uri}", flush=True)
     server.run()
     print("Twilio 2008-08-01 emulator stopped", file=sys.stderr, flush=True)
