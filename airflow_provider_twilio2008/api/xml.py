@@ -20,6 +20,7 @@ from .records import PAGE_ATTRIBUTES, PAGE_URI_ATTRIBUTES, Page, Record
 __all__ = [
     "MAX_BODY_BYTES",
     "RestException",
+    "XmlRefused",
     "api_error_from_body",
     "parse_page",
     "parse_record",
@@ -29,6 +30,7 @@ __all__ = [
     "render_page",
     "render_record",
     "render_rest_exception",
+    "safe_fromstring",
 ]
 
 R = TypeVar("R", bound=Record)
@@ -38,6 +40,19 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 ROOT_TAG = "TwilioResponse"
 _DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _local = threading.local()
+
+
+class XmlRefused(ValueError):
+    """Untrusted XML was refused: too large, declaring a DTD or entities, or not well-formed.
+
+    :param reason: why, in words.
+    :param malformed: the body was not well-formed (for example cut short), rather than unsafe.
+    """
+
+    def __init__(self, reason: str, *, malformed: bool = False) -> None:
+        self.reason = reason
+        self.malformed = malformed
+        super().__init__(reason)
 
 
 def _parser() -> etree.XMLParser:
@@ -57,19 +72,32 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
-def _parse_root(body: bytes, where: dict[str, str]) -> Any:
-    if len(body) > MAX_BODY_BYTES:
-        raise Twilio2008ResponseError(
-            f"response body of {len(body)} bytes exceeds the {MAX_BODY_BYTES}-byte limit", **where
-        )
-    if _DTD_MARKERS.search(body[:65536]) or _DTD_MARKERS.search(body):
-        raise Twilio2008ResponseError("response body declares a DTD or entities; refused", **where)
+def safe_fromstring(body: bytes, *, max_bytes: int = MAX_BODY_BYTES) -> Any:
+    """Parse untrusted XML with every protection on and return its root element.
+
+    Refused before parsing: a body over ``max_bytes``, and any DTD or entity declaration
+    (XXE, billion laughs, external DTDs). The parser itself never resolves entities, loads a
+    DTD or touches the network. Used for API responses and for TwiML documents alike.
+
+    :param body: the raw bytes.
+    :param max_bytes: the largest body accepted.
+    :raises XmlRefused: when the body is refused or not well-formed.
+    """
+    if len(body) > max_bytes:
+        raise XmlRefused(f"body of {len(body)} bytes exceeds the {max_bytes}-byte limit")
+    if _DTD_MARKERS.search(body):
+        raise XmlRefused("body declares a DTD or entities; refused")
     try:
-        root = etree.fromstring(body, _parser())
+        return etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
-        raise Twilio2008ResponseError(
-            f"response body is not well-formed XML: {exc}", malformed=True, **where
-        ) from None
+        raise XmlRefused(f"body is not well-formed XML: {exc}", malformed=True) from None
+
+
+def _parse_root(body: bytes, where: dict[str, str]) -> Any:
+    try:
+        root = safe_fromstring(body)
+    except XmlRefused as exc:
+        raise Twilio2008ResponseError(f"response {exc.reason}", malformed=exc.malformed, **where) from None
     if root.tag != ROOT_TAG:
         raise Twilio2008ResponseError(f"expected <{ROOT_TAG}>, got <{root.tag}>", **where)
     return root

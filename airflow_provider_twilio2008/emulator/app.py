@@ -33,7 +33,7 @@ from ..api import paths
 from . import builtin_twiml, control, messaging, routes_accounts, routes_calls, routes_media, telephony
 from .auth import authenticate
 from .faults import FaultMiddleware
-from .rest import Req, RestError, error_response
+from .rest import NOT_FOUND, Req, RestError, error_response
 from .state import Emulator
 
 __all__ = ["build_app"]
@@ -101,10 +101,10 @@ async def rest_endpoint(request: Request) -> Response:
         public = found is not None and found[0] in PUBLIC_GET and method in ("GET", "HEAD")
         account_sid = found[1].get("account_sid") if public and found else authenticate(emu, request)
         if found is None or (fmt not in DOCUMENT_FORMATS and found[0] not in MEDIA_TEMPLATES.get(fmt, ())):
-            raise RestError(404, "The requested resource was not found")
+            raise RestError(404, NOT_FOUND)
         template, params, handlers = found
         if "account_sid" in params and params["account_sid"] != account_sid:
-            raise RestError(404, "The requested resource was not found")
+            raise RestError(404, NOT_FOUND)
         handler = handlers.get("GET" if method == "HEAD" else method)
         if handler is None:
             allowed = ", ".join(sorted(handlers))

@@ -36,13 +36,13 @@ from starlette.routing import Route
 from ..api import paths
 from ..api.errors import Twilio2008ValidationError
 from ..api.records import (
+    ALL_RECORDS,
     Account,
     Call,
     Conference,
     IncomingPhoneNumber,
     Notification,
     OutgoingCallerId,
-    Participant,
     Recording,
     SmsMessage,
     Transcription,
@@ -225,19 +225,7 @@ async def reset(emu: Emulator, request: Request) -> Response:
     await emu.shutdown()
     emu.live_calls.clear()
     emu.conferences.clear()
-    kinds = (
-        Call,
-        SmsMessage,
-        Recording,
-        Transcription,
-        Notification,
-        OutgoingCallerId,
-        ValidationRequest,
-        IncomingPhoneNumber,
-        Conference,
-        Participant,
-    )
-    emu.store.delete_kinds(kind.TAG for kind in kinds)
+    emu.store.delete_kinds(kind.TAG for kind in ALL_RECORDS if kind is not Account)
     for row in emu.store.find(Account):
         emu.store.delete(row)
         emu.ensure_account(row.record.sid, row.record.auth_token or "", row.record.friendly_name)

@@ -104,6 +104,25 @@ class Req:
         self.params = merged
 
 
+#: The 404 message shown in the 2008 docs.
+NOT_FOUND = "The requested resource was not found"
+
+
+def lookup(emu: Any, req: Req, record_type: type[Any], key: str, sub: str = "") -> Any:
+    """Return the requesting account's stored row, or answer 404 when there is none.
+
+    :param emu: the emulator.
+    :param req: the request (its account scopes the lookup).
+    :param record_type: the record class.
+    :param key: the resource SID (the conference SID for participants).
+    :param sub: the segment SID or participant CallSid.
+    """
+    row = emu.store.get(record_type, key, sub, account_sid=req.account_sid)
+    if row is None:
+        raise RestError(404, NOT_FOUND)
+    return row
+
+
 def respond(
     req: Req,
     payload: Record | Page[Any] | RestException,

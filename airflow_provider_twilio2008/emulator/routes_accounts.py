@@ -22,7 +22,7 @@ from starlette.responses import Response
 from ..api import paths, validate
 from ..api.records import Account, IncomingPhoneNumber, OutgoingCallerId, ValidationRequest
 from . import messaging
-from .rest import Req, RestError, exact_filter, no_content, paginate, respond
+from .rest import NOT_FOUND, Req, RestError, exact_filter, lookup, no_content, paginate, respond
 from .routes_calls import checked
 from .state import Emulator, format_number
 from .store import new_sid, now
@@ -30,7 +30,6 @@ from .store import new_sid, now
 __all__ = ["ROUTES"]
 
 CODES = validate.CODES
-NOT_FOUND = "The requested resource was not found"
 TOLL_FREE_AREAS = ("800", "833", "844", "855", "866", "877", "888")
 URL_FIELDS = {
     "Url": "url",
@@ -172,10 +171,7 @@ async def buy_toll_free(emu: Emulator, req: Req) -> Response:
 
 
 def _number_row(emu: Emulator, req: Req) -> Any:
-    row = emu.store.get(IncomingPhoneNumber, req.path_params["number_sid"], account_sid=req.account_sid)
-    if row is None:
-        raise RestError(404, NOT_FOUND)
-    return row
+    return lookup(emu, req, IncomingPhoneNumber, req.path_params["number_sid"])
 
 
 async def get_number(emu: Emulator, req: Req) -> Response:
@@ -233,10 +229,7 @@ async def validate_caller_id(emu: Emulator, req: Req) -> Response:
 
 
 def _caller_id_row(emu: Emulator, req: Req) -> Any:
-    row = emu.store.get(OutgoingCallerId, req.path_params["caller_id_sid"], account_sid=req.account_sid)
-    if row is None:
-        raise RestError(404, NOT_FOUND)
-    return row
+    return lookup(emu, req, OutgoingCallerId, req.path_params["caller_id_sid"])
 
 
 async def get_caller_id(emu: Emulator, req: Req) -> Response:

@@ -20,7 +20,7 @@ from ..api import paths, validate
 from ..api.errors import Twilio2008ValidationError
 from ..api.records import Call, CallFlags, CallStatus, Conference, Notification, Participant, Recording
 from . import conference, telephony
-from .rest import Req, RestError, date_filter, exact_filter, no_content, paginate, respond
+from .rest import Req, RestError, date_filter, exact_filter, lookup, no_content, paginate, respond
 from .state import Emulator
 from .store import new_sid, now
 
@@ -55,10 +55,7 @@ def newest_first(records: list[Any], attribute: str = "date_updated") -> list[An
 
 
 def _call_row(emu: Emulator, req: Req) -> Any:
-    row = emu.store.get(Call, req.path_params["call_sid"], account_sid=req.account_sid)
-    if row is None:
-        raise RestError(404, "The requested resource was not found")
-    return row
+    return lookup(emu, req, Call, req.path_params["call_sid"])
 
 
 async def list_calls(emu: Emulator, req: Req) -> Response:
@@ -153,9 +150,7 @@ async def list_segments(emu: Emulator, req: Req) -> Response:
 async def get_segment(emu: Emulator, req: Req) -> Response:
     """Fetch one segment of a call."""
     call = _call_row(emu, req).record
-    row = emu.store.get(Call, call.sid, req.path_params["segment_sid"], account_sid=req.account_sid)
-    if row is None:
-        raise RestError(404, "The requested resource was not found")
+    row = lookup(emu, req, Call, call.sid, req.path_params["segment_sid"])
     return respond(req, row.record)
 
 
@@ -185,10 +180,7 @@ async def list_conferences(emu: Emulator, req: Req) -> Response:
 
 
 def _conference_row(emu: Emulator, req: Req) -> Any:
-    row = emu.store.get(Conference, req.path_params["conference_sid"], account_sid=req.account_sid)
-    if row is None:
-        raise RestError(404, "The requested resource was not found")
-    return row
+    return lookup(emu, req, Conference, req.path_params["conference_sid"])
 
 
 async def get_conference(emu: Emulator, req: Req) -> Response:
@@ -206,10 +198,7 @@ async def list_participants(emu: Emulator, req: Req) -> Response:
 
 def _participant_row(emu: Emulator, req: Req) -> Any:
     room = _conference_row(emu, req).record
-    row = emu.store.get(Participant, room.sid, req.path_params["call_sid"], account_sid=req.account_sid)
-    if row is None:
-        raise RestError(404, "The requested resource was not found")
-    return row
+    return lookup(emu, req, Participant, room.sid, req.path_params["call_sid"])
 
 
 async def get_participant(emu: Emulator, req: Req) -> Response:

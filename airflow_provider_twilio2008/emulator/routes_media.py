@@ -25,14 +25,13 @@ from ..api import paths, validate
 from ..api.records import Notification, Recording, SmsFlags, SmsMessage, Transcription
 from . import messaging, telephony
 from .audio import mp3_bytes, wav_bytes
-from .rest import Req, RestError, date_filter, exact_filter, no_content, paginate, respond
+from .rest import NOT_FOUND, Req, RestError, date_filter, exact_filter, lookup, no_content, paginate, respond
 from .routes_calls import checked, newest_first
 from .state import Emulator
 
 __all__ = ["ROUTES", "list_notification_records"]
 
 CODES = validate.CODES
-NOT_FOUND = "The requested resource was not found"
 
 
 async def list_sms(emu: Emulator, req: Req) -> Response:
@@ -96,9 +95,7 @@ async def send_sms(emu: Emulator, req: Req) -> Response:
 
 async def get_sms(emu: Emulator, req: Req) -> Response:
     """Fetch an SMS message."""
-    row = emu.store.get(SmsMessage, req.path_params["sms_sid"], account_sid=req.account_sid)
-    if row is None:
-        raise RestError(404, NOT_FOUND)
+    row = lookup(emu, req, SmsMessage, req.path_params["sms_sid"])
     return respond(req, row.record)
 
 
@@ -113,10 +110,7 @@ async def list_recordings(emu: Emulator, req: Req) -> Response:
 
 
 def _recording_row(emu: Emulator, req: Req) -> Any:
-    row = emu.store.get(Recording, req.path_params["recording_sid"], account_sid=req.account_sid)
-    if row is None:
-        raise RestError(404, NOT_FOUND)
-    return row
+    return lookup(emu, req, Recording, req.path_params["recording_sid"])
 
 
 async def get_recording(emu: Emulator, req: Req) -> Response:
@@ -179,10 +173,7 @@ async def list_notifications(emu: Emulator, req: Req) -> Response:
 
 
 def _notification_row(emu: Emulator, req: Req) -> Any:
-    row = emu.store.get(Notification, req.path_params["notification_sid"], account_sid=req.account_sid)
-    if row is None:
-        raise RestError(404, NOT_FOUND)
-    return row
+    return lookup(emu, req, Notification, req.path_params["notification_sid"])
 
 
 async def get_notification(emu: Emulator, req: Req) -> Response:

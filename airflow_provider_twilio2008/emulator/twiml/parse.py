@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import etree
-
+from ...api.xml import XmlRefused, safe_fromstring
 from .verbs import (
     DEFAULT_WAIT_URL,
     DTMF_KEYS,
@@ -37,20 +36,6 @@ TWIML_VERSION = "2008-08-01"
 
 #: A whole number as TwiML writes it: ASCII digits only, at most 9 of them.
 _INTEGER = re.compile(r"[0-9]{1,9}")
-_DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
-def _parser() -> etree.XMLParser:
-    """Return a fresh hardened parser (no entities, no DTD, no network)."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
 
 
 def _where(node: Any) -> str:
@@ -340,14 +325,10 @@ def parse_twiml(body: bytes) -> list[Verb]:
     :param body: the document as received.
     :raises TwimlError: the document is not safe, well-formed TwiML 2008-08-01.
     """
-    if len(body) > MAX_TWIML_BYTES:
-        raise TwimlError(f"document of {len(body)} bytes exceeds the {MAX_TWIML_BYTES}-byte limit")
-    if _DTD_MARKERS.search(body):
-        raise TwimlError("document declares a DTD or entities; refused")
     try:
-        root = etree.fromstring(body, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise TwimlError(f"document is not well-formed XML: {exc}") from None
+        root = safe_fromstring(body, max_bytes=MAX_TWIML_BYTES)
+    except XmlRefused as exc:
+        raise TwimlError(f"document {exc.reason.removeprefix('body ')}") from None
     if root.tag != "Response":
         raise TwimlError(f"root element must be <Response>, got <{root.tag}>")
     _Attributes(root, ("version",))
