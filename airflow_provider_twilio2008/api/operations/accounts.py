@@ -1,0 +1,30 @@
+"""Account operations."""
+
+from __future__ import annotations
+
+from .. import paths, validate
+from ..records import (
+    Account,
+)
+from ._common import (
+    ApiRequest,
+    account_path,
+    list_request,
+    pairs,
+)
+
+
+def list_accounts(page_size: int = paths.DEFAULT_PAGE_SIZE) -> ApiRequest:
+    """List the accounts these credentials see (only the account itself)."""
+    return list_request(paths.ACCOUNTS, Account, (), page_size)
+
+
+def get_account(account_sid: str) -> ApiRequest:
+    """Fetch the account."""
+    return ApiRequest("GET", account_path(paths.ACCOUNT, account_sid), record=Account)
+
+
+def update_account(account_sid: str, friendly_name: str) -> ApiRequest:
+    """Rename the account (``FriendlyName`` is its only updatable field)."""
+    form = pairs(("FriendlyName", validate.friendly_name(friendly_name)))
+    return ApiRequest("POST", account_path(paths.ACCOUNT, account_sid), form=form, record=Account)

@@ -1,0 +1,78 @@
+"""Outgoing caller ID operations, validation included."""
+
+from __future__ import annotations
+
+from .. import paths, validate
+from ..records import (
+    OutgoingCallerId,
+    ValidationRequest,
+)
+from ..validate import CODES
+from ._common import (
+    ApiRequest,
+    account_path,
+    list_request,
+    pairs,
+    phone_filter,
+)
+
+
+def list_outgoing_caller_ids(
+    account_sid: str,
+    *,
+    phone_number: str | None = None,
+    friendly_name: str | None = None,
+    page_size: int = paths.DEFAULT_PAGE_SIZE,
+) -> ApiRequest:
+    """List validated caller IDs (exact ``PhoneNumber`` / ``FriendlyName`` filters)."""
+    filters = pairs(
+        ("PhoneNumber", phone_filter(phone_number, "phone_number", "PhoneNumber")),
+        ("FriendlyName", friendly_name),
+    )
+    return list_request(
+        account_path(paths.OUTGOING_CALLER_IDS, account_sid), OutgoingCallerId, filters, page_size
+    )
+
+
+def get_outgoing_caller_id(account_sid: str, caller_id_sid: str) -> ApiRequest:
+    """Fetch one validated caller ID."""
+    sid = validate.sid(caller_id_sid, validate.PHONE_NUMBER, "caller_id_sid")
+    return ApiRequest(
+        "GET",
+        account_path(paths.OUTGOING_CALLER_ID, account_sid, caller_id_sid=sid),
+        record=OutgoingCallerId,
+    )
+
+
+def start_caller_id_validation(
+    account_sid: str, phone_number: str, *, friendly_name: str | None = None, call_delay: int | None = None
+) -> ApiRequest:
+    """Ask Twilio to phone ``phone_number`` so its owner can key in the returned ``ValidationCode``."""
+    validate.require(phone_number, "phone_number", param="PhoneNumber", code=CODES["phone_invalid"])
+    form = pairs(
+        ("PhoneNumber", validate.phone_number(phone_number, "phone_number", param="PhoneNumber")),
+        ("FriendlyName", None if friendly_name is None else validate.friendly_name(friendly_name)),
+        (
+            "CallDelay",
+            None
+            if call_delay is None
+            else validate.integer_in_range(call_delay, "call_delay", 0, 60, param="CallDelay"),
+        ),
+    )
+    return ApiRequest(
+        "POST", account_path(paths.OUTGOING_CALLER_IDS, account_sid), form=form, record=ValidationRequest
+    )
+
+
+def update_outgoing_caller_id(account_sid: str, caller_id_sid: str, friendly_name: str) -> ApiRequest:
+    """Rename a validated caller ID."""
+    sid = validate.sid(caller_id_sid, validate.PHONE_NUMBER, "caller_id_sid")
+    form = pairs(("FriendlyName", validate.friendly_name(friendly_name)))
+    path = account_path(paths.OUTGOING_CALLER_ID, account_sid, caller_id_sid=sid)
+    return ApiRequest("POST", path, form=form, record=OutgoingCallerId)
+
+
+def delete_outgoing_caller_id(account_sid: str, caller_id_sid: str) -> ApiRequest:
+    """Remove a validated caller ID (204, empty body)."""
+    sid = validate.sid(caller_id_sid, validate.PHONE_NUMBER, "caller_id_sid")
+    return ApiRequest("DELETE", account_path(paths.OUTGOING_CALLER_ID, account_sid, caller_id_sid=sid))

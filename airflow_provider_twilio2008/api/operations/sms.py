@@ -1,0 +1,68 @@
+"""SMS operations: send, fetch, list."""
+
+from __future__ import annotations
+
+from .. import paths, validate
+from ..records import (
+    SmsMessage,
+)
+from ..validate import CODES
+from ._common import (
+    ApiRequest,
+    DateLike,
+    account_path,
+    date_filters,
+    list_request,
+    optional_url,
+    pairs,
+)
+
+
+def send_sms(
+    account_sid: str, *, to: str, body: str, from_: str | None, status_callback: str | None = None
+) -> ApiRequest:
+    """Send an SMS (``POST SMS/Messages`` with ``From``, ``To``, ``Body``).
+
+    :param to: the recipient (``To``); a 10-digit US number, ``+`` and country code, or a short code.
+    :param body: the text, 1-160 characters (``Body``).
+    :param from_: an SMS-capable number of the account (``From``).
+    :param status_callback: URL Twilio POSTs ``SmsSid``/``SmsStatus`` to when done (``StatusCallback``).
+    """
+    validate.require(to, "to", param="To", code=CODES["sms_to_missing"])
+    validate.require(from_, "from_", param="From", code=CODES["sms_from_missing"])
+    form = pairs(
+        ("From", validate.phone_number(from_, "from_", param="From", allow_short_code=True)),
+        ("To", validate.phone_number(to, "to", param="To", allow_short_code=True)),
+        ("Body", validate.sms_body(body)),
+        ("StatusCallback", optional_url(status_callback, "status_callback", "StatusCallback")),
+    )
+    return ApiRequest("POST", account_path(paths.SMS_MESSAGES, account_sid), form=form, record=SmsMessage)
+
+
+def get_sms(account_sid: str, sms_sid: str) -> ApiRequest:
+    """Fetch one SMS message."""
+    sid = validate.sid(sms_sid, validate.SMS, "sms_sid")
+    return ApiRequest("GET", account_path(paths.SMS_MESSAGE, account_sid, sms_sid=sid), record=SmsMessage)
+
+
+def list_sms(
+    account_sid: str,
+    *,
+    to: str | None = None,
+    from_: str | None = None,
+    sent_on: DateLike | None = None,
+    sent_after: DateLike | None = None,
+    sent_before: DateLike | None = None,
+    page_size: int = paths.DEFAULT_PAGE_SIZE,
+) -> ApiRequest:
+    """List SMS messages, newest first (``To``, ``From``, ``DateSent`` filters)."""
+    filters = pairs(
+        ("To", None if to is None else validate.phone_number(to, "to", param="To", allow_short_code=True)),
+        (
+            "From",
+            None
+            if from_ is None
+            else validate.phone_number(from_, "from_", param="From", allow_short_code=True),
+        ),
+    ) + date_filters("DateSent", "sent", sent_on, sent_after, sent_before)
+    return list_request(account_path(paths.SMS_MESSAGES, account_sid), SmsMessage, filters, page_size)

@@ -1,0 +1,143 @@
+"""Recording, transcription and notification methods of the hook."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import IO
+
+from ..api import operations as ops
+from ..api.operations import DateLike
+from ..api.records import (
+    Notification,
+    NotificationLog,
+    Recording,
+    Transcription,
+)
+from ._methods import ResourceMethods
+
+
+class MediaMethods(ResourceMethods):
+    """Recording, transcription and notification methods of ``Twilio2008Hook``."""
+
+    def list_recordings(
+        self,
+        call_sid: str | None = None,
+        *,
+        created_on: DateLike | None = None,
+        created_after: DateLike | None = None,
+        created_before: DateLike | None = None,
+        page_size: int = 50,
+    ) -> Iterator[Recording]:
+        """Iterate over recordings, optionally of one call (``GET /Recordings?CallSid=``).
+
+        :param call_sid: only recordings made during this call.
+        :param created_on: only recordings created on this date (``DateCreated``, inferred filter).
+        :param created_after: created on or after this date.
+        :param created_before: created on or before this date.
+        :param page_size: records per request, 1-1000.
+        """
+        request = ops.list_recordings(
+            self.account_sid,
+            call_sid=call_sid,
+            created_on=created_on,
+            created_after=created_after,
+            created_before=created_before,
+            page_size=page_size,
+        )
+        return self.transport.iterate(request)
+
+    def get_recording(self, recording_sid: str) -> Recording:
+        """Fetch a recording's metadata (``GET /Recordings/{RecordingSid}.xml``).
+
+        :param recording_sid: the recording SID (``RE...``).
+        """
+        return self.transport.record(ops.get_recording(self.account_sid, recording_sid))
+
+    def download_recording(
+        self, recording_sid: str, destination: str | os.PathLike[str] | IO[bytes], fmt: str = "wav"
+    ) -> int:
+        """Stream a recording's audio to a path (written atomically) or a binary file object.
+
+        :param recording_sid: the recording SID.
+        :param destination: a file path, or a binary file object open for writing.
+        :param fmt: ``wav`` (audio/x-wav) or ``mp3`` (audio/mpeg).
+        :return: the number of bytes written.
+        """
+        return self.transport.download(ops.recording_media(self.account_sid, recording_sid, fmt), destination)
+
+    def delete_recording(self, recording_sid: str) -> None:
+        """Delete a recording (``DELETE /Recordings/{RecordingSid}``).
+
+        :param recording_sid: the recording SID.
+        """
+        self.transport.no_content(ops.delete_recording(self.account_sid, recording_sid))
+
+    def list_transcriptions(self, recording_sid: str | None = None) -> Iterator[Transcription]:
+        """Iterate over transcriptions of the account, or of one recording.
+
+        :param recording_sid: only transcriptions of this recording.
+        """
+        return self.transport.iterate(ops.list_transcriptions(self.account_sid, recording_sid=recording_sid))
+
+    def get_transcription(self, transcription_sid: str, recording_sid: str | None = None) -> Transcription:
+        """Fetch a transcription.
+
+        :param transcription_sid: the transcription SID (``TR...``).
+        :param recording_sid: its recording, to use the documented nested URI.
+        """
+        return self.transport.record(
+            ops.get_transcription(self.account_sid, transcription_sid, recording_sid)
+        )
+
+    def get_transcription_text(self, transcription_sid: str, recording_sid: str | None = None) -> str:
+        """Fetch only a transcription's text (the ``.txt`` representation).
+
+        :param transcription_sid: the transcription SID.
+        :param recording_sid: its recording, to use the documented nested URI.
+        """
+        return self.transport.text(ops.transcription_text(self.account_sid, transcription_sid, recording_sid))
+
+    def list_notifications(
+        self,
+        call_sid: str | None = None,
+        *,
+        log: NotificationLog | int | None = None,
+        created_on: DateLike | None = None,
+        created_after: DateLike | None = None,
+        created_before: DateLike | None = None,
+        page_size: int = 50,
+    ) -> Iterator[Notification]:
+        """Iterate over notifications of the account, or of one call.
+
+        :param call_sid: only notifications of this call (``/Calls/{CallSid}/Notifications``).
+        :param log: only errors (0) or warnings (1).
+        :param created_on: only those generated on this date (``MessageDate``).
+        :param created_after: generated on or after this date.
+        :param created_before: generated on or before this date.
+        :param page_size: records per request, 1-1000.
+        """
+        request = ops.list_notifications(
+            self.account_sid,
+            call_sid=call_sid,
+            log=log,
+            created_on=created_on,
+            created_after=created_after,
+            created_before=created_before,
+            page_size=page_size,
+        )
+        return self.transport.iterate(request)
+
+    def get_notification(self, notification_sid: str) -> Notification:
+        """Fetch one notification, with the request and response that caused it.
+
+        :param notification_sid: the notification SID (``NO...``).
+        """
+        return self.transport.record(ops.get_notification(self.account_sid, notification_sid))
+
+    def delete_notification(self, notification_sid: str) -> None:
+        """Delete one notification.
+
+        :param notification_sid: the notification SID.
+        """
+        self.transport.no_content(ops.delete_notification(self.account_sid, notification_sid))
