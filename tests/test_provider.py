@@ -25,9 +25,11 @@ def test_entry_point_package_name_matches_the_distribution() -> None:
 def test_providers_manager_maps_the_connection_type_to_the_hook() -> None:
     from airflow.providers_manager import ProvidersManager
 
+    from airflow.sdk.providers_manager_runtime import ProvidersManagerTaskRuntime
+
     manager = ProvidersManager()
     assert "airflow-provider-twilio2008" in manager.providers
-    hook_info = manager.hooks["twilio2008"]
+    hook_info = ProvidersManagerTaskRuntime().hooks["twilio2008"]
     assert hook_info is not None
     assert hook_info.hook_class_name == "airflow_provider_twilio2008.hooks.twilio2008.Twilio2008Hook"
     assert hook_info.connection_id_attribute_name == "twilio_conn_id"
