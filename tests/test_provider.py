@@ -24,7 +24,6 @@ def test_entry_point_package_name_matches_the_distribution() -> None:
 
 def test_providers_manager_maps_the_connection_type_to_the_hook() -> None:
     from airflow.providers_manager import ProvidersManager
-
     from airflow.sdk.providers_manager_runtime import ProvidersManagerTaskRuntime
 
     manager = ProvidersManager()
