@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -92,11 +93,17 @@ def report() -> None:
                     f"     transcription {transcription.status.value}: {transcription.transcription_text!r}"
                 )
     for sms in hook.list_sms():
+        deadline = time.monotonic() + 10
+        while not sms.status.is_terminal and time.monotonic() < deadline:
+            time.sleep(0.1)
+            sms = hook.get_sms(sms.sid)
         print(f"   sms {sms.sid} to {sms.to}: {sms.status.value}: {sms.body!r}")
 
 
 def main() -> int:
     """Run the whole demo and return the exit code."""
+    # Airflow's dag.test() imports starlette's test client, which warns about its own httpx use.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     print("== Starting the Twilio 2008-08-01 emulator")
     emulator, conn_uri = start_emulator(time_scale=20)
     try:
