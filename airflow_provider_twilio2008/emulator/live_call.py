@@ -1,0 +1,327 @@
+"""The simulated world of one call: :class:`LiveCall`, the context the TwiML interpreter runs in.
+
+It fetches TwiML over HTTP, spends simulated time, records, transcribes, texts, dials and
+joins conferences against the emulator's store; :mod:`.telephony` drives its lifecycle. The
+timing and billing choices are listed in :mod:`.telephony`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import httpx
+
+from ..api import paths
+from ..api.errors import Twilio2008ValidationError
+from ..api.records import (
+    Call,
+    CallFlags,
+    CallStatus,
+    IncomingPhoneNumber,
+    Notification,
+    NotificationLog,
+    OutgoingCallerId,
+    Recording,
+    SmsFlags,
+)
+from ..api.validate import phone_number, sms_body
+from . import conference, messaging
+from .state import Emulator
+from .store import Row, new_sid, now
+from .twiml import FetchError, FetchResult
+
+__all__ = ["LiveCall", "caller_id_sid", "finish_completed", "price_for"]
+
+DIAL_DELAY = 1.0
+RING_SECONDS = 5.0
+MACHINE_DETECT_SECONDS = 4.0
+BUSY_SECONDS = 3.0
+FAILED_SECONDS = 1.0
+FAILURES = {
+    "busy": (CallStatus.BUSY, "busy", BUSY_SECONDS),
+    "failed": (CallStatus.FAILED, "fail", FAILED_SECONDS),
+    "no-answer": (CallStatus.NO_ANSWER, "no-answer", None),
+}
+PRICE_PER_MINUTE = Decimal("-0.03000")
+
+
+def price_for(duration: int) -> Decimal:
+    """Return the price of a completed call: -0.03 per started minute.
+
+    :param duration: seconds.
+    """
+    return PRICE_PER_MINUTE * max(1, math.ceil(duration / 60))
+
+
+def caller_id_sid(emu: Emulator, account_sid: str, number: str, *, sms: bool = False) -> str | None:
+    """Return the SID of the account's number (or, for voice, validated caller ID) ``number``.
+
+    :param emu: the emulator.
+    :param account_sid: the account.
+    :param number: a normalised number.
+    :param sms: only SMS-capable numbers (local IncomingPhoneNumbers) count.
+    """
+    for row in emu.store.find(IncomingPhoneNumber, account_sid):
+        if row.record.phone_number == number and not (sms and row.extra.get("type") == "tollfree"):
+            return row.record.sid
+    if sms:
+        return None
+    for row in emu.store.find(OutgoingCallerId, account_sid):
+        if row.record.phone_number == number:
+            return row.record.sid
+    return None
+
+
+class LiveCall:
+    """One call in progress: the :class:`.twiml.CallContext` the interpreter runs against.
+
+    :param emu: the emulator.
+    :param call: the call's initial segment.
+    """
+
+    def __init__(self, emu: Emulator, call: Call) -> None:
+        self.emu = emu
+        self.sid = call.sid
+        self.account_sid = call.account_sid or ""
+        self.caller = call.caller or ""
+        self.called = call.called or ""
+        self.flags = call.flags or CallFlags.API
+        self.script = emu.callee(self.called)
+        self.call_status = "in-progress"
+        self.seconds = 0.0
+        self.pending_redirect: tuple[str, str] | None = None
+        self.wake = asyncio.Event()
+        self.kicked = asyncio.Event()
+
+    def standard_params(self) -> dict[str, str]:
+        """Return the voice-request parameters of reference 5.1 (both SID spellings)."""
+        return {
+            "CallSid": self.sid,
+            "CallGuid": self.sid,
+            "AccountSid": self.account_sid,
+            "AccountGuid": self.account_sid,
+            "Caller": self.caller,
+            "Called": self.called,
+            "CallStatus": self.call_status,
+        }
+
+    async def fetch(self, url: str, method: str, params: dict[str, str]) -> FetchResult:
+        """Request ``url`` with the standard parameters plus ``params``.
+
+        :param url: the application URL.
+        :param method: ``GET`` or ``POST``.
+        :param params: the extra parameters.
+        """
+        assert self.emu.http is not None
+        full = {**self.standard_params(), **params}
+        token = messaging.auth_token_of(self.emu, self.account_sid)
+        try:
+            if method.upper() == "GET":
+                target = httpx.URL(url).copy_merge_params(full)
+                headers = {"X-Twilio-Signature": messaging.signature(token, str(target), None)}
+                response = await self.emu.http.get(target, headers=headers)
+            else:
+                headers = {"X-Twilio-Signature": messaging.signature(token, url, full)}
+                response = await self.emu.http.post(url, data=full, headers=headers)
+        except (httpx.HTTPError, ValueError) as exc:
+            raise FetchError(f"{type(exc).__name__}: {exc}") from None
+        return FetchResult(response.status_code, response.headers.get("content-type", ""), response.content)
+
+    async def elapse(self, seconds: float) -> None:
+        """Spend ``seconds`` of simulated time; a REST redirect cuts the wait short.
+
+        :param seconds: simulated seconds.
+        """
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            await asyncio.wait_for(self.wake.wait(), seconds / self.emu.time_scale)
+        except asyncio.TimeoutError:
+            self.seconds += seconds
+            return
+        self.seconds += (loop.time() - started) * self.emu.time_scale
+
+    def digits_for_gather(self, num_digits: int | None, finish_on_key: str) -> str:
+        """Return the keys the scripted callee presses."""
+        return self.script.digits
+
+    def record_length(self, max_length: int) -> int:
+        """Return how long the scripted callee speaks into a recording."""
+        return min(self.script.record_seconds, max_length)
+
+    async def create_recording(self, duration: int) -> tuple[str, str]:
+        """Store a recording of this call; return its SID and RecordingUrl.
+
+        :param duration: seconds recorded.
+        """
+        stamp = now()
+        recording = Recording(
+            sid=new_sid("RE"),
+            account_sid=self.account_sid,
+            call_sid=self.sid,
+            duration=duration,
+            date_created=stamp,
+            date_updated=stamp,
+        )
+        self.emu.store.put(recording, parent=self.sid)
+        return recording.sid, self.emu.resource_url(messaging.recording_path(self.account_sid, recording.sid))
+
+    async def create_transcription(self, recording_sid: str, duration: int, callback: str | None) -> None:
+        """Start transcribing a recording of this call.
+
+        :param recording_sid: the recording.
+        :param duration: its length.
+        :param callback: the absolute ``transcribeCallback`` URL, if any.
+        """
+        row = self.emu.store.get(Recording, recording_sid)
+        if row is not None:
+            messaging.create_transcription(
+                self.emu,
+                row.record,
+                text=self.script.transcript,
+                callback=callback,
+                callback_params=self.standard_params(),
+            )
+
+    async def send_sms(
+        self, to: str | None, from_: str | None, body: str, status_callback: str | None
+    ) -> tuple[str, str]:
+        """Send an SMS from TwiML; return ``(SmsSid, "sending")`` or ``("", "invalid")``.
+
+        :param to: recipient (default: the called party of this outbound call).
+        :param from_: sender (default: the caller), which must be an SMS number of the account.
+        :param body: the text.
+        :param status_callback: URL POSTed with the final status.
+        """
+        try:
+            target = phone_number(to or self.called, "to", allow_short_code=False)
+            sender = phone_number(from_ or self.caller, "from")
+            text = sms_body(body)
+        except Twilio2008ValidationError:
+            return "", "invalid"
+        if caller_id_sid(self.emu, self.account_sid, sender, sms=True) is None:
+            return "", "invalid"
+        message = messaging.create_sms(
+            self.emu,
+            self.account_sid,
+            to=target,
+            from_=sender,
+            body=text,
+            status_callback=status_callback,
+            flags=SmsFlags.REPLY,
+        )
+        return message.sid, "sending"
+
+    async def _spend(self, seconds: float) -> None:
+        self.seconds += seconds
+        await self.emu.sleep(seconds)
+
+    async def dial(self, number: str, *, timeout: int, caller_id: str | None, time_limit: int) -> str:
+        """Dial ``number`` as a new segment of this call; return the DialStatus.
+
+        :param number: the number as written in TwiML.
+        :param timeout: seconds to ring.
+        :param caller_id: caller ID shown (default: this call's caller).
+        :param time_limit: longest bridged time.
+        """
+        try:
+            called = phone_number(number, "number")
+        except Twilio2008ValidationError:
+            return "failed"
+        stamp = now()
+        segment = Call(
+            sid=self.sid,
+            call_segment_sid=new_sid("CA"),
+            date_created=stamp,
+            date_updated=stamp,
+            account_sid=self.account_sid,
+            called=called,
+            caller=caller_id or self.caller,
+            status=CallStatus.QUEUED,
+            flags=self.flags | CallFlags.DIAL,
+        )
+        row = self.emu.store.put(segment, parent=self.sid)
+        answer = self.emu.callee(called).answer
+        if answer in FAILURES:
+            status, dial_status, wait = FAILURES[answer]
+            await self._spend(min(float(timeout), RING_SECONDS * 2) if wait is None else wait)
+            self.emu.store.update(row, status=status)
+            return "failed" if dial_status == "fail" else dial_status
+        await self._spend(RING_SECONDS)
+        row = self.emu.store.update(row, status=CallStatus.IN_PROGRESS, start_time=now())
+        talk = min(self.emu.callee(called).talk_seconds, time_limit)
+        await self._spend(talk)
+        finish_completed(self.emu, row, talk)
+        return "answered"
+
+    async def join_conference(
+        self, name: str, *, muted: bool, beep: bool, start_on_enter: bool, end_on_exit: bool
+    ) -> None:
+        """Enter the conference room ``name`` and stay until leaving (see :mod:`.conference`)."""
+        started = self.seconds
+        await conference.join(
+            self.emu, self, name, muted=muted, start_on_enter=start_on_enter, end_on_exit=end_on_exit
+        )
+        self.seconds = max(self.seconds, started)
+
+    async def notify_error(
+        self,
+        code: int,
+        message: str,
+        *,
+        url: str,
+        method: str,
+        request_vars: str,
+        response_headers: str,
+        response_body: str,
+    ) -> None:
+        """Write an error Notification (Log 0) for this call."""
+        stamp = now()
+        extra_vars = request_vars
+        variables = urlencode(self.standard_params()) + ("&" + extra_vars if extra_vars else "")
+        notification = Notification(
+            sid=new_sid("NO"),
+            date_created=stamp,
+            date_updated=stamp,
+            account_sid=self.account_sid,
+            call_sid=self.sid,
+            log=NotificationLog.ERROR,
+            error_code=code,
+            more_info=paths.more_info_url(code),
+            message_text=message,
+            message_date=stamp,
+            request_url=url,
+            request_method=method,
+            request_variables=variables,
+            response_headers=response_headers,
+            response_body=response_body,
+        )
+        self.emu.store.put(notification, parent=self.sid)
+
+    def redirect_requested(self) -> tuple[str, str] | None:
+        """Return and clear the pending REST redirect."""
+        pending, self.pending_redirect = self.pending_redirect, None
+        self.wake.clear()
+        return pending
+
+
+def finish_completed(emu: Emulator, row: Row, seconds: float) -> Row:
+    """Complete a call or segment: Status 2, Duration, EndTime, Price.
+
+    :param emu: the emulator.
+    :param row: the stored call or segment.
+    :param seconds: simulated seconds since it was answered.
+    """
+    duration = max(1, math.ceil(seconds - 1e-9))
+    start = row.record.start_time or now()
+    return emu.store.update(
+        row,
+        status=CallStatus.COMPLETED,
+        start_time=start,
+        end_time=start.add(seconds=duration),
+        duration=duration,
+        price=price_for(duration),
+    )
