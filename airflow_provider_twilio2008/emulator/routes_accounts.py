@@ -6,8 +6,10 @@ Choices where the reference says *inferred*:
   toll-free ones to 866. An ``AreaCode`` that is not three digits gives 21451; a local area code
   starting with 0 or 1 (``000``, ``123``...) or a toll-free one outside 800/833/844/855/866/877/888
   has no number available: 21452. New numbers are ``{area}555{nnnn}``, the first free one.
-- Number update does not insist on ``Url`` (the 2008 table marks it required); omitted fields
-  keep their value. Toll-free numbers cannot be SMS senders.
+- Number update insists on ``Url``, as the 2008 table does (400 / 21205 without it); other
+  omitted fields keep their value. Toll-free numbers cannot be SMS senders.
+- A fallback URL set without its method gets ``POST`` (the tables' default); a fallback URL
+  left unset keeps an empty method, as in the reference example.
 - Release and caller-ID deletion answer 204 with an empty body.
 - Caller-ID validation of a number the account already has as caller ID gives 21450; see
   :mod:`.messaging` for the rest of the validation flow (200, completes by itself).
@@ -43,6 +45,7 @@ METHOD_FIELDS = {
     "SmsMethod": "sms_method",
     "SmsFallbackMethod": "sms_fallback_method",
 }
+FALLBACK_METHODS = {"voice_fallback_url": "voice_fallback_method", "sms_fallback_url": "sms_fallback_method"}
 
 
 def _account(emu: Emulator, req: Req) -> Any:
@@ -70,8 +73,12 @@ async def update_account(emu: Emulator, req: Req) -> Response:
     return respond(req, emu.store.update(row, friendly_name=name).record)
 
 
-def _number_settings(req: Req) -> dict[str, Any]:
-    """Return the record fields set by the request's URL, method and lookup parameters."""
+def _number_settings(req: Req, current: IncomingPhoneNumber | None = None) -> dict[str, Any]:
+    """Return the record fields set by the request's URL, method and lookup parameters.
+
+    :param req: the purchase or update request.
+    :param current: the number being updated (``None`` on purchase).
+    """
     changes: dict[str, Any] = {}
     for param, name in URL_FIELDS.items():
         if param in req.params:
@@ -87,6 +94,9 @@ def _number_settings(req: Req) -> dict[str, Any]:
             validate.choice, req.params["VoiceCallerIdLookup"], "VoiceCallerIdLookup", ("true", "false")
         )
         changes["voice_caller_id_lookup"] = lookup == "true"
+    for url_name, method_name in FALLBACK_METHODS.items():
+        if changes.get(url_name) and method_name not in changes and not getattr(current, method_name, None):
+            changes[method_name] = "POST"
     return changes
 
 
@@ -180,9 +190,10 @@ async def get_number(emu: Emulator, req: Req) -> Response:
 
 
 async def update_number(emu: Emulator, req: Req) -> Response:
-    """Change a number's URLs, methods, FriendlyName or VoiceCallerIdLookup."""
+    """Change a number's URLs, methods, FriendlyName or VoiceCallerIdLookup (``Url`` is required)."""
     row = _number_row(emu, req)
-    return respond(req, emu.store.update(row, **_number_settings(req)).record)
+    checked(validate.require, req.params.get("Url"), "Url", param="Url", code=CODES["url_invalid"])
+    return respond(req, emu.store.update(row, **_number_settings(req, row.record)).record)
 
 
 async def release_number(emu: Emulator, req: Req) -> Response:
