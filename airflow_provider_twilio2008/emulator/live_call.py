@@ -1,8 +1,10 @@
 """The simulated world of one call: :class:`LiveCall`, the context the TwiML interpreter runs in.
 
-It fetches TwiML over HTTP, spends simulated time, records, transcribes, texts, dials and
-joins conferences against the emulator's store; :mod:`.telephony` drives its lifecycle. The
-timing and billing choices are listed in :mod:`.telephony`.
+It fetches TwiML over HTTP like a browser that keeps the application's cookies for this call
+only (reference section 5; cookies set on a redirect hop are not kept), spends simulated time,
+records, transcribes, texts, dials and joins conferences against the emulator's store;
+:mod:`.telephony` drives its lifecycle. The timing and billing choices are listed in
+:mod:`.telephony`.
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ class LiveCall:
         self.pending_redirect: tuple[str, str] | None = None
         self.wake = asyncio.Event()
         self.kicked = asyncio.Event()
+        self.cookies = httpx.Cookies()
 
     def standard_params(self) -> dict[str, str]:
         """Return the voice-request parameters of reference 5.1 (both SID spellings)."""
@@ -122,12 +125,15 @@ class LiveCall:
             if method.upper() == "GET":
                 target = httpx.URL(url).copy_merge_params(full)
                 headers = {"X-Twilio-Signature": messaging.signature(token, str(target), None)}
-                response = await self.emu.http.get(target, headers=headers)
+                request = self.emu.http.build_request("GET", target, headers=headers)
             else:
                 headers = {"X-Twilio-Signature": messaging.signature(token, url, full)}
-                response = await self.emu.http.post(url, data=full, headers=headers)
+                request = self.emu.http.build_request("POST", url, data=full, headers=headers)
+            self.cookies.set_cookie_header(request)
+            response = await self.emu.http.send(request)
         except (httpx.HTTPError, ValueError) as exc:
             raise FetchError(f"{type(exc).__name__}: {exc}") from None
+        self.cookies.extract_cookies(response)
         return FetchResult(response.status_code, response.headers.get("content-type", ""), response.content)
 
     async def elapse(self, seconds: float) -> None:

@@ -10,6 +10,7 @@ speaks 5 s into a ``<Record>``, talks 10 s on a ``<Dial>``led leg and stays 30 s
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import secrets
 from collections.abc import Coroutine
 from dataclasses import asdict, dataclass
@@ -134,8 +135,13 @@ class Emulator:
         return task
 
     async def startup(self) -> None:
-        """Open the outgoing HTTP client (TwiML fetches and callbacks)."""
-        self.http = httpx.AsyncClient(follow_redirects=True, timeout=httpx.Timeout(15.0))
+        """Open the outgoing HTTP client (TwiML fetches and callbacks).
+
+        Its own cookie jar accepts nothing: cookies belong to one call (see
+        :class:`.live_call.LiveCall`), never to the emulator as a whole.
+        """
+        no_cookies = http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        self.http = httpx.AsyncClient(follow_redirects=True, timeout=httpx.Timeout(15.0), cookies=no_cookies)
 
     async def shutdown(self) -> None:
         """Cancel the background tasks and close the HTTP client; the store stays consistent."""
