@@ -228,6 +228,8 @@ class LiveCall:
     async def dial(self, number: str, *, timeout: int, caller_id: str | None, time_limit: int) -> str:
         """Dial ``number`` as a new segment of this call; return the DialStatus.
 
+        A REST redirect of the call while the leg is bridged hangs the leg up at once.
+
         :param number: the number as written in TwiML.
         :param timeout: seconds to ring.
         :param caller_id: caller ID shown (default: this call's caller).
@@ -259,8 +261,9 @@ class LiveCall:
         await self._spend(RING_SECONDS)
         row = self.emu.store.update(row, status=CallStatus.IN_PROGRESS, start_time=now())
         talk = min(self.emu.callee(called).talk_seconds, time_limit)
-        await self._spend(talk)
-        finish_completed(self.emu, row, talk)
+        bridged = self.seconds
+        await self.elapse(talk)  # a REST redirect of the call disconnects the leg (reference 3.4)
+        finish_completed(self.emu, row, self.seconds - bridged)
         return "answered"
 
     async def join_conference(

@@ -71,3 +71,17 @@ def test_cookies_are_kept_within_a_call_and_never_shared_between_calls(
     assert cookies["/first"] is None
     assert cookies["/next"] == "session=first-call"  # the same call sends its cookie back
     assert cookies["/second"] is None  # another call starts with no cookies
+
+
+def test_redirect_during_dial_disconnects_the_dialled_leg(api: Api) -> None:
+    """Reference 3.4: redirecting a call in a ``<Dial>`` ends that leg; the main segment goes on."""
+    api.emulator.script_callee("4155550191", talk_seconds=3600)
+    url = api.url("/twiml/dial?number=4155550191")
+    call = api.create("Calls", Call, {"Caller": CALLER, "Called": "4155550190", "Url": url})
+    wait_for(lambda: [s for s in api.page(f"Calls/{call.sid}/Segments", Call) if s.status == 1])
+    redirected = api.post(f"Calls/{call.sid}", {"CurrentUrl": api.url("/twiml/hangup")})
+    assert redirected.status_code == 200
+    final = wait_for(lambda: (c := api.record(f"Calls/{call.sid}", Call)).status.is_terminal and c, timeout=8)
+    assert final.status == 2
+    (leg,) = api.page(f"Calls/{call.sid}/Segments", Call)
+    assert leg.status == 2 and leg.duration is not None and leg.duration < 3600
