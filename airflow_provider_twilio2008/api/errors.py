@@ -41,6 +41,19 @@ __all__ = [
 class Twilio2008Error(Exception):
     """Base of every error raised by airflow-provider-twilio2008."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Rebuild from message and fields, not ``__init__`` (whose keyword-only fields pickle drops)."""
+        return (_restore_error, (type(self), self.args, dict(vars(self))))
+
+
+def _restore_error(
+    cls: type[Twilio2008Error], args: tuple[object, ...], state: dict[str, object]
+) -> Twilio2008Error:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class Twilio2008ValidationError(Twilio2008Error, ValueError):
     """An argument was refused locally, before any request was sent.
@@ -74,6 +87,7 @@ class Twilio2008ResponseError(Twilio2008Error):
     """
 
     def __init__(self, message: str, *, method: str = "", path: str = "", malformed: bool = False) -> None:
+        self.detail = message
         self.method = method
         self.path = path
         self.malformed = malformed
