@@ -9,6 +9,7 @@ re-sent, so a call or SMS is never placed twice.
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 from dataclasses import dataclass
 
@@ -83,7 +84,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
+    if re.fullmatch(r"[0-9]+", text):  # ASCII only: str.isdigit() passes '²', which float() refuses
         return float(text)
     try:
         when = email.utils.parsedate_to_datetime(text)

@@ -16,7 +16,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
 from .errors import Twilio2008ValidationError
@@ -136,7 +136,8 @@ def phone_number(
 
     US numbers (10 digits, optionally with ``1``/``+1`` and punctuation) become the bare 10
     digits Twilio uses in 2008; other countries keep ``+`` and their country code. N11
-    service numbers (911, 411...) are refused with 21202.
+    service numbers (911, 411...) are refused with 21202. Only ASCII digits count as digits, so
+    look-alikes (Arabic-Indic, full-width) are refused rather than sent.
 
     :param value: the number as the user wrote it.
     :param field: the argument name, for the error.
@@ -153,13 +154,13 @@ def phone_number(
         raise Twilio2008ValidationError(
             field, f"{_show(value)} is a service number", forms, param=param, code=CODES["called_premium"]
         )
-    if allow_short_code and re.fullmatch(r"\d{5,6}", text):
+    if allow_short_code and re.fullmatch(r"[0-9]{5,6}", text):
         return text
-    if text.startswith("+1") and re.fullmatch(r"\+1[2-9]\d{9}", text):
+    if text.startswith("+1") and re.fullmatch(r"\+1[2-9][0-9]{9}", text):
         return text[2:]
-    if text.startswith("+") and not text.startswith("+1") and re.fullmatch(r"\+[2-9]\d{6,14}", text):
+    if text.startswith("+") and not text.startswith("+1") and re.fullmatch(r"\+[2-9][0-9]{6,14}", text):
         return text
-    if re.fullmatch(r"1?[2-9]\d{9}", text):
+    if re.fullmatch(r"1?[2-9][0-9]{9}", text):
         return text[-10:]
     raise Twilio2008ValidationError(
         field, f"{_show(value)} is not a phone number", forms, param=param, code=code
@@ -290,7 +291,7 @@ def integer_in_range(value: object, field: str, low: int, high: int, *, param: s
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
         number = int(value)
     if number is None or not low <= number <= high:
         raise Twilio2008ValidationError(
@@ -319,10 +320,16 @@ def send_digits(value: object, field: str = "send_digits") -> str:
 def filter_date(value: object, field: str) -> str:
     """Return a date filter value as ``YYYY-MM-DD``.
 
+    An aware datetime is taken as its UTC day (the day the emulator filters on, and the
+    calendar of Airflow's data intervals); a naive one as its own day. Which calendar Twilio
+    used for 2008 filter days is not documented (inferred).
+
     :param value: a ``date``/``datetime`` (pendulum ones too) or a ``YYYY-MM-DD`` string.
     :param field: the argument name, for the error.
     """
     if isinstance(value, datetime):
+        if value.utcoffset() is not None:
+            value = value.astimezone(timezone.utc)
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
