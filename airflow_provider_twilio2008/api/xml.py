@@ -88,9 +88,14 @@ def safe_fromstring(body: bytes, *, max_bytes: int = MAX_BODY_BYTES) -> Any:
     if _DTD_MARKERS.search(body):
         raise XmlRefused("body declares a DTD or entities; refused")
     try:
-        return etree.fromstring(body, _parser())
+        root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
         raise XmlRefused(f"body is not well-formed XML: {exc}", malformed=True) from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        # The byte scan above cannot see a DTD in UTF-16/32; the parsed tree always can.
+        raise XmlRefused("body declares a DTD or entities; refused")
+    return root
 
 
 def _parse_root(body: bytes, where: dict[str, str]) -> Any:
@@ -230,7 +235,7 @@ def parse_rest_exception(body: bytes) -> RestException | None:
 
     def integer(name: str) -> int | None:
         raw = child(name)
-        return int(raw) if raw is not None and raw.strip().isdigit() else None
+        return int(raw) if raw is not None and re.fullmatch(r"[0-9]+", raw.strip()) else None
 
     return RestException(integer("Status") or 0, child("Message") or "", integer("Code"), child("MoreInfo"))
 
