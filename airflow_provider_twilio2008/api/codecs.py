@@ -68,6 +68,8 @@ def _decode_rfc2822(text: str) -> DateTime:
     match = _TWILIO_DATE.fullmatch(text.strip())
     if match is not None and match.group(2) in _MONTHS:
         day, month, year, hour, minute, second, sign, off_h, off_m = match.groups()
+        if int(off_h) > 23 or int(off_m) > 59:
+            raise ValueError(f"impossible UTC offset in {text!r}")
         offset = (int(off_h) * 3600 + int(off_m) * 60) * (-1 if sign == "-" else 1)
         return DateTime(
             int(year),
@@ -95,7 +97,10 @@ def format_rfc2822(value: Any) -> str:
 
 
 def _decode_epoch(text: str) -> DateTime:
-    return pendulum.from_timestamp(int(text), tz="UTC")
+    try:
+        return pendulum.from_timestamp(int(text), tz="UTC")
+    except (OverflowError, OSError) as exc:
+        raise ValueError(f"epoch seconds out of range: {text!r}") from exc
 
 
 def _encode_epoch(value: Any) -> str:
