@@ -73,8 +73,19 @@ class ClientConfig:
         account_sid = validate.sid(login, validate.ACCOUNT, "login (Account SID)")
         if not password:
             raise Twilio2008ValidationError("password (Auth Token)", "missing", "the account's Auth Token")
+        if not (password.isascii() and password.isprintable()) or password != password.strip():
+            # Checked here, not left to the server: a pasted newline only earns an unexplained
+            # 401, and a non-Latin-1 character crashes requests with the token in the exception.
+            raise Twilio2008ValidationError(
+                "password (Auth Token)",
+                "contains white space or characters an Auth Token never has",
+                "the Auth Token exactly as Twilio shows it (32 hex digits), without spaces or line breaks",
+            )
         extras = _plain_extras(extra or {})
+        # A cleared form field is saved as null or "": it means "use the default" (the
+        # conn-fields schema declares every extra nullable).
         known = {key: extras.pop(key) for key in list(extras) if key in EXTRA_FIELDS}
+        known = {key: value for key, value in known.items() if value not in (None, "")}
         chosen_timeout = timeout if timeout is not None else known.get("timeout", DEFAULT_TIMEOUT)
         chosen_retries = retries if retries is not None else known.get("retries", DEFAULT_RETRIES)
         default_from = known.get("default_from")
@@ -85,9 +96,9 @@ class ClientConfig:
             timeout=_positive_number(chosen_timeout, "timeout"),
             retries=validate.integer_in_range(chosen_retries, "retries", 0, 10),
             default_from=(
-                validate.phone_number(default_from, "default_from", allow_short_code=True)
-                if default_from not in (None, "")
-                else None
+                None
+                if default_from is None
+                else validate.phone_number(default_from, "default_from", allow_short_code=True)
             ),
             ignored_extras=tuple(sorted(extras)),
         )
@@ -103,7 +114,7 @@ def _plain_extras(extra: Mapping[str, Any]) -> dict[str, Any]:
 
 def _positive_number(value: Any, name: str) -> float:
     try:
-        number = float(value)
+        number = -1.0 if isinstance(value, bool) else float(value)
     except (TypeError, ValueError):
         number = -1.0
     if not 0 < number <= 3600:
