@@ -175,17 +175,32 @@ class Transport:
         self.sleep(delay)
 
     def _read(self, request: ApiRequest, parse: Callable[[bytes], Any]) -> Any:
-        """Send and parse; a GET whose body arrived cut short is fetched again."""
+        """Send and parse; a GET whose body arrived cut short is fetched again.
+
+        An unreadable answer is reported with its status and Content-Type (an HTML page from a
+        proxy reads as such), and for a POST with the warning that it was accepted, so may
+        have taken effect, and was not re-sent.
+        """
         attempt = 0
         while True:
             response = self.send(request)
             try:
                 return parse(response.content)
             except Twilio2008ResponseError as exc:
-                if not (exc.malformed and request.method == "GET" and attempt < self.policy.retries):
-                    raise
-                self._wait(request, attempt, None, "malformed body")
-                attempt += 1
+                if exc.malformed and request.method == "GET" and attempt < self.policy.retries:
+                    self._wait(request, attempt, None, "malformed body")
+                    attempt += 1
+                    continue
+                content_type = response.headers.get("Content-Type") or "no Content-Type"
+                detail = f"{exc.detail} [HTTP {response.status_code}, {content_type}]"
+                if request.method == "POST":
+                    detail += (
+                        "; the request was accepted, so it may have taken effect; it was not re-sent: "
+                        "check whether it took effect before trying again"
+                    )
+                raise Twilio2008ResponseError(
+                    detail, method=exc.method, path=exc.path, malformed=exc.malformed
+                ) from None
 
     def record(self, request: ApiRequest) -> Any:
         """Send ``request`` and return the record its answer holds."""
