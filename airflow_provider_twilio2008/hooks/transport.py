@@ -98,9 +98,11 @@ class Transport:
                     data=list(request.form) or None,
                     timeout=self.config.timeout,
                     allow_redirects=False,
-                    stream=stream,
+                    stream=True,
                     headers={"Accept-Encoding": "identity"} if stream else None,
                 )
+                if not stream or response.status_code >= 300:
+                    self._buffer(response, request)
             except requests.RequestException as exc:
                 kind = _failure_kind(exc)
                 reason = f"{type(exc).__name__}: {str(exc)[:300]}"
@@ -160,6 +162,27 @@ class Transport:
                 reason=response.reason or "",
                 retry_after=retry_after,
             )
+
+    def _buffer(self, response: requests.Response, request: ApiRequest) -> None:
+        """Read the whole body into ``response``, refusing more than ``MAX_BODY_BYTES``.
+
+        Reading in chunks bounds memory: a huge or endless body is cut off at the cap instead
+        of being downloaded before the size check.
+        """
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(_CHUNK):
+            size += len(chunk)
+            if size > xml.MAX_BODY_BYTES:
+                response.close()
+                raise Twilio2008ResponseError(
+                    f"response body exceeds the {xml.MAX_BODY_BYTES}-byte limit; refused",
+                    method=request.method,
+                    path=request.path,
+                )
+            chunks.append(chunk)
+        response._content = b"".join(chunks)
+        response._content_consumed = True
 
     def _wait(self, request: ApiRequest, attempt: int, retry_after: float | None, why: str) -> None:
         delay = self.policy.delay(attempt, retry_after)
@@ -221,7 +244,15 @@ class Transport:
     def iterate(self, request: ApiRequest) -> Iterator[Any]:
         """Yield every record of a list, page after page, fetching each page when it is needed."""
         current: ApiRequest | None = request
+        seen: set[str] = set()
         while current is not None:
+            if current.target in seen:
+                raise Twilio2008ResponseError(
+                    f"the page links loop back to {current.target!r}",
+                    method=current.method,
+                    path=current.path,
+                )
+            seen.add(current.target)
             page = self.page(current)
             yield from page.items
             current = next_page_request(page, current, base_url=self.config.base_url)

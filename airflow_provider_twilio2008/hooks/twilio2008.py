@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from typing import Any
 
@@ -52,6 +53,8 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
         self.twilio_conn_id = twilio_conn_id
         self._timeout = timeout
         self._retries = retries
+        self._transport: Transport | None = None
+        self._lock = threading.Lock()
 
     @cached_property
     def config(self) -> ClientConfig:
@@ -76,10 +79,16 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
             )
         return config
 
-    @cached_property
+    @property
     def transport(self) -> Transport:
-        """Return the transport holding the keep-alive session."""
-        return Transport(self.config, self.log)
+        """Return the transport holding the keep-alive session, built once even across threads."""
+        transport = self._transport
+        if transport is None:
+            with self._lock:
+                transport = self._transport
+                if transport is None:
+                    transport = self._transport = Transport(self.config, self.log)
+        return transport
 
     @property
     def account_sid(self) -> str:
@@ -92,9 +101,10 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
 
     def close(self) -> None:
         """Close the pooled connections of the session, if one was opened."""
-        if "transport" in self.__dict__:
-            self.transport.close()
-            del self.__dict__["transport"]
+        with self._lock:
+            transport, self._transport = self._transport, None
+        if transport is not None:
+            transport.close()
 
     def __enter__(self) -> Twilio2008Hook:
         """Use the hook as a context manager that closes its session on exit."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -148,3 +149,70 @@ def test_post_answered_with_an_unreadable_body_is_still_the_same_error_type(
         hook.make_call("+14155550134", "+14155550199", TWIML)
 
     assert raised.value.malformed and raised.value.method == "POST"
+
+
+def test_endless_body_is_cut_off_at_the_size_cap_not_downloaded_whole(
+    hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    from werkzeug import Response
+
+    sent = {"bytes": 0}
+
+    def endless(_request: object) -> Response:
+        def chunks() -> Iterator[bytes]:
+            block = b"<x>" + b"a" * 65_530 + b"</x>"
+            while sent["bytes"] < 64 * 1024 * 1024:
+                sent["bytes"] += len(block)
+                yield block
+
+        return Response(chunks(), status=200, content_type=XML_TYPE)
+
+    httpserver.expect_request(f"{CALLS}/{CALL_SID}").respond_with_handler(endless)
+
+    with pytest.raises(Twilio2008ResponseError, match="exceeds the 16777216-byte limit"):
+        hook.get_call(CALL_SID)
+    assert sent["bytes"] < 40 * 1024 * 1024
+
+
+def test_page_links_that_loop_are_refused_instead_of_paging_forever(
+    hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    from werkzeug import Request, Response
+
+    def looping(request: Request) -> Response:
+        number = int(request.args.get("Page", "0"))
+        following = 2 if number == 1 else 1
+        if len(httpserver.log) >= 10:  # a client that does not notice the loop stops here, failing below
+            following = 0
+        link = f' nextpageuri="{CALLS}?num=1&amp;Page={following}"' if following else ' nextpageuri=""'
+        body = (
+            f'<TwilioResponse><Calls page="{number}" numpages="9" pagesize="1" total="9" start="{number}" '
+            f'end="{number}"{link}><Call><Sid>{CALL_SID}</Sid><Status>2</Status></Call></Calls></TwilioResponse>'
+        )
+        return Response(body, content_type=XML_TYPE)
+
+    httpserver.expect_request(CALLS).respond_with_handler(looping)
+
+    with pytest.raises(Twilio2008ResponseError, match="loop back"):
+        list(hook.list_calls(page_size=1))
+    assert len(httpserver.log) == 3
+
+
+def test_concurrent_first_use_builds_one_session(hook: Twilio2008Hook) -> None:
+    import threading
+
+    seen: list[object] = []
+    barrier = threading.Barrier(8)
+
+    def first_use() -> None:
+        barrier.wait()
+        seen.append(hook.transport)
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(transport) for transport in seen}) == 1
+    hook.close()
+    assert hook.transport is not seen[0]
