@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pendulum
 import pytest
@@ -29,23 +27,11 @@ from airflow_provider_twilio2008.api.records import (
     TranscriptionStatus,
 )
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "twilio-2008-08-01.md"
-
-
-def reference_examples() -> list[str]:
-    """Return every ```xml block of the API reference."""
-    if not REFERENCE.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"the API reference is missing at {REFERENCE}")
-        pytest.skip("../shared/twilio-2008-08-01.md is not beside this checkout")
-    return re.findall(r"```xml\n(.*?)```", REFERENCE.read_text(), flags=re.S)
-
-
 BY_TAG = {record.TAG: record for record in ALL_RECORDS} | {r.LIST_TAG: r for r in ALL_RECORDS if r.LIST_TAG}
 
 
-def test_every_reference_example_parses_into_its_record() -> None:
-    examples = reference_examples()
+def test_every_reference_example_parses_into_its_record(reference_examples: list[str]) -> None:
+    examples = reference_examples
     assert len(examples) >= 12
     seen = set()
     for example in examples:
@@ -67,8 +53,8 @@ def test_every_reference_example_parses_into_its_record() -> None:
     assert {"ValidationRequest", "IncomingPhoneNumber", "Conferences", "Participant", "RestException"} <= seen
 
 
-def test_call_list_example_values_are_typed() -> None:
-    example = next(e for e in reference_examples() if "<Calls " in e)
+def test_call_list_example_values_are_typed(reference_examples: list[str]) -> None:
+    example = next(e for e in reference_examples if "<Calls " in e)
     page = xml.parse_page(example.encode(), Call)
     first, second = page.items
     assert first.status is CallStatus.COMPLETED and first.status.succeeded and first.status.is_terminal
@@ -83,8 +69,8 @@ def test_call_list_example_values_are_typed() -> None:
     assert page.is_last
 
 
-def test_transcription_epoch_dates_and_participant_booleans() -> None:
-    examples = reference_examples()
+def test_transcription_epoch_dates_and_participant_booleans(reference_examples: list[str]) -> None:
+    examples = reference_examples
     transcription = xml.parse_record(
         next(e for e in examples if "<Transcription>" in e).encode(), Transcription
     )
@@ -98,8 +84,8 @@ def test_transcription_epoch_dates_and_participant_booleans() -> None:
     assert sms.from_ == "4155550199" and sms.as_dict()["from_"] == "4155550199"
 
 
-def test_account_token_is_kept_out_of_repr_and_dict() -> None:
-    example = next(e for e in reference_examples() if "<Account>" in e)
+def test_account_token_is_kept_out_of_repr_and_dict(reference_examples: list[str]) -> None:
+    example = next(e for e in reference_examples if "<Account>" in e)
     account = xml.parse_record(example.encode(), BY_TAG["Account"])
     assert account.auth_token == "d4d8d0c009b46eb608f0984d9d971135"
     assert "d4d8d0c009" not in repr(account)
