@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -18,30 +16,12 @@ from collections.abc import Callable
 import requests
 
 from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
+from airflow_provider_twilio2008.testing.process import CONN_ENV, start_emulator_process
 
 GETS = 300
 MESSAGES = 500
 PAGE = 50
 ROUNDS = 5
-
-
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    """Start the emulator CLI on a free port; return the process and its connection URI."""
-    command = [
-        sys.executable,
-        "-m",
-        "airflow_provider_twilio2008.emulator",
-        "--port",
-        "0",
-        "--time-scale",
-        "1000",
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("AIRFLOW_CONN_TWILIO2008_DEFAULT="):
-            return process, line.strip().split("=", 1)[1]
-    raise RuntimeError("the emulator did not start")
 
 
 def _best(function: Callable[[], object]) -> float:
@@ -63,9 +43,9 @@ def _peak(function: Callable[[], object]) -> int:
 
 def main() -> None:
     """Print the transport table."""
-    process, uri = start_emulator()
+    process, uri = start_emulator_process(time_scale=1000)
     try:
-        os.environ["AIRFLOW_CONN_TWILIO2008_DEFAULT"] = uri
+        os.environ[CONN_ENV] = uri
         hook = Twilio2008Hook(retries=0)
         root = f"{hook.config.base_url}/2008-08-01/Accounts/{hook.account_sid}"
         raw = requests.Session()

@@ -7,42 +7,16 @@ in a throw-away Airflow home; nothing is left behind.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
+from airflow_provider_twilio2008.testing.process import CONN_ENV, CONN_LINE, start_emulator_process
+
 REPO = Path(__file__).resolve().parent.parent
 DAG_ID = "twilio2008_survey_call"
-CONN_VAR = "AIRFLOW_CONN_TWILIO2008_DEFAULT"
-
-
-def start_emulator(time_scale: float) -> tuple[subprocess.Popen[str], str]:
-    """Start ``twilio2008-emulator`` on a free port and return it with its connection URI."""
-    command = [
-        sys.executable,
-        "-m",
-        "airflow_provider_twilio2008.emulator",
-        "--port",
-        "0",
-        "--time-scale",
-        str(time_scale),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 30
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        if line.startswith(f"{CONN_VAR}="):
-            print(f"emulator: {line.split('=', 1)[0]}=<printed by the emulator; token not shown here>")
-            return process, line.strip().split("=", 1)[1].strip("'\"")
-        print(f"emulator: {line.rstrip()}")
-    process.kill()
-    raise SystemExit("the emulator did not start; see its output above")
 
 
 def configure_airflow(home: Path, conn_uri: str) -> None:
@@ -54,7 +28,7 @@ def configure_airflow(home: Path, conn_uri: str) -> None:
             "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags_examples"),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-            CONN_VAR: conn_uri,
+            CONN_ENV: conn_uri,
         }
     )
 
@@ -105,7 +79,13 @@ def main() -> int:
     # Airflow's dag.test() imports starlette's test client, which warns about its own httpx use.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     print("== Starting the Twilio 2008-08-01 emulator")
-    emulator, conn_uri = start_emulator(time_scale=20)
+    try:
+        emulator, conn_uri = start_emulator_process(
+            time_scale=20, echo=lambda line: print(f"emulator: {line}")
+        )
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
+    print(f"emulator: {CONN_LINE}<printed by the emulator; token not shown here>")
     try:
         with tempfile.TemporaryDirectory(prefix="twilio2008-demo-") as home:
             configure_airflow(Path(home), conn_uri)

@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 
+from ..testing.process import CONN_LINE
 from .faults import FaultRule
 from .server import EmulatorConfig, EmulatorServer
 
@@ -123,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
     print(f"Web inbox: {server.base_url}/ (sign in with the Account SID and Auth Token below)", flush=True)
-    print(f"AIRFLOW_CONN_TWILIO2008_DEFAULT={server.conn_uri}", flush=True)
+    print(f"{CONN_LINE}{server.conn_uri}", flush=True)
     server.run()
     print("Twilio 2008-08-01 emulator stopped", file=sys.stderr, flush=True)
     return 0

@@ -289,8 +289,7 @@ class LiveCall:
     ) -> None:
         """Write an error Notification (Log 0) for this call."""
         stamp = now()
-        extra_vars = request_vars
-        variables = urlencode(self.standard_params()) + ("&" + extra_vars if extra_vars else "")
+        variables = urlencode(self.standard_params()) + ("&" + request_vars if request_vars else "")
         notification = Notification(
             sid=new_sid("NO"),
             date_created=stamp,

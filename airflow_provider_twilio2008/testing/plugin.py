@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .process import CONN_ENV
+
 if TYPE_CHECKING:
     from ..emulator.server import EmulatorServer
 
@@ -32,7 +34,6 @@ __all__ = ["DEFAULT_TIME_SCALE", "EmulatorHandle"]
 
 #: Simulated seconds per real second in tests.
 DEFAULT_TIME_SCALE = 50.0
-CONN_ENV = "AIRFLOW_CONN_TWILIO2008_DEFAULT"
 
 
 class EmulatorHandle:
