@@ -103,6 +103,28 @@ class ClientConfig:
             ignored_extras=tuple(sorted(extras)),
         )
 
+    @classmethod
+    def from_airflow_connection(
+        cls, conn: Any, *, timeout: float | None = None, retries: int | None = None
+    ) -> ClientConfig:
+        """Build settings from an Airflow ``Connection`` (any object with its attributes).
+
+        Duck-typed so that this module imports no Airflow; the hook and the triggers both use it.
+
+        :param conn: the connection (``host``, ``port``, ``login``, ``password``, ``extra_dejson``).
+        :param timeout: overrides the ``timeout`` extra.
+        :param retries: overrides the ``retries`` extra.
+        """
+        return cls.from_connection(
+            host=conn.host,
+            port=conn.port,
+            login=conn.login,
+            password=conn.password,
+            extra=conn.extra_dejson,
+            timeout=timeout,
+            retries=retries,
+        )
+
 
 def _plain_extras(extra: Mapping[str, Any]) -> dict[str, Any]:
     prefix = f"extra__{CONN_TYPE}__"

@@ -62,15 +62,7 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
         conn = self.get_connection(self.twilio_conn_id)
         if conn.password:
             _mask(conn.password)
-        config = ClientConfig.from_connection(
-            host=conn.host,
-            port=conn.port,
-            login=conn.login,
-            password=conn.password,
-            extra=conn.extra_dejson,
-            timeout=self._timeout,
-            retries=self._retries,
-        )
+        config = ClientConfig.from_airflow_connection(conn, timeout=self._timeout, retries=self._retries)
         if config.ignored_extras:
             self.log.warning(
                 "Connection %s: ignoring unknown extra(s) %s (known: timeout, retries, default_from)",

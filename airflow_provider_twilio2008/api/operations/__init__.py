@@ -49,7 +49,7 @@ from .numbers import (
     release_incoming_phone_number,
     update_incoming_phone_number,
 )
-from .paging import next_page_request
+from .paging import Pager, next_page_request
 from .sms import get_sms, list_sms, send_sms
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "DateLike",
     "NUMBER_KINDS",
     "NumberSettings",
+    "Pager",
     "Pairs",
     "buy_phone_number",
     "delete_notification",

@@ -61,3 +61,37 @@ def next_page_request(
             "the next page link points at the same page", method=previous.method, path=previous.path
         )
     return replace(previous, query=query)
+
+
+class Pager:
+    """Walk a list page by page: which request comes next, refusing links that loop.
+
+    Both transports use it: fetch :attr:`current`, hand the page to :meth:`advance`, and stop
+    when :attr:`current` is ``None``.
+
+    :param first: the request for the first page.
+    :param base_url: the configured base URL (see :func:`next_page_request`).
+    """
+
+    def __init__(self, first: ApiRequest, *, base_url: str | None = None) -> None:
+        self.base_url = base_url
+        self.current: ApiRequest | None = first
+        self._seen = {first.target}
+
+    def advance(self, page: Page[Any]) -> None:
+        """Move to the request for the page after ``page`` (``None`` when it was the last).
+
+        :param page: the page fetched with :attr:`current`.
+        :raises Twilio2008ResponseError: the next link points at a page already fetched.
+        """
+        assert self.current is not None, "advance() after the last page"
+        following = next_page_request(page, self.current, base_url=self.base_url)
+        if following is not None:
+            if following.target in self._seen:
+                raise Twilio2008ResponseError(
+                    f"the page links loop back to {following.target!r}",
+                    method=following.method,
+                    path=following.path,
+                )
+            self._seen.add(following.target)
+        self.current = following

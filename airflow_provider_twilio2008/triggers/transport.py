@@ -1,0 +1,178 @@
+"""Send :class:`~airflow_provider_twilio2008.api.operations.ApiRequest` descriptions with ``httpx``, async.
+
+The triggerer's twin of :mod:`airflow_provider_twilio2008.hooks.transport`: one keep-alive
+``httpx.AsyncClient`` with Basic auth, a timeout on every request, TLS verification on and
+bodies read within a cap. It only drives the flows of
+:mod:`airflow_provider_twilio2008.api.exchange`, so both transports follow one policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import httpx
+
+from ..api import exchange, xml
+from ..api.config import ClientConfig
+from ..api.errors import Twilio2008ResponseError
+from ..api.exchange import Answer, Failure, Flow, Note, Send, Sleep
+from ..api.operations import ApiRequest, Pager
+from ..api.records import Page
+from ..api.retry import CONNECT_FAILURE, LOST_ANSWER, RetryPolicy
+
+T = TypeVar("T")
+USER_AGENT = "airflow-provider-twilio2008"
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+def _failure(exc: httpx.HTTPError) -> Failure:
+    """Classify an httpx failure: was the request certainly never sent?"""
+    kind = CONNECT_FAILURE if isinstance(exc, _NEVER_SENT) else LOST_ANSWER
+    return Failure(kind, f"{type(exc).__name__}: {str(exc)[:300]}")
+
+
+class AsyncTransport:
+    """Drive the exchange flows over one ``httpx.AsyncClient``.
+
+    :param config: where to send and with which credentials.
+    :param log: the logger for retries (never given the token).
+    :param sleep: how to wait between retries (tests may pass a recorder).
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        log: logging.Logger,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.config = config
+        self.log = log
+        self.sleep = sleep
+        self.policy = RetryPolicy(retries=config.retries)
+        self.client = httpx.AsyncClient(
+            auth=(config.account_sid, config.auth_token),
+            timeout=config.timeout,
+            follow_redirects=False,
+            verify=True,
+            trust_env=True,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/xml, text/xml"},
+        )
+
+    async def aclose(self) -> None:
+        """Close the client's pooled connections."""
+        await self.client.aclose()
+
+    async def __aenter__(self) -> AsyncTransport:
+        """Use the transport as an async context manager that closes it on exit."""
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Close the client."""
+        await self.aclose()
+
+    async def run(self, flow: Flow[T]) -> T:
+        """Drive ``flow`` to its result: send what it asks, sleep when it says, log its notes.
+
+        :param flow: a flow from :mod:`airflow_provider_twilio2008.api.exchange`.
+        """
+        reply: Answer | Failure | None = None
+        try:
+            while True:
+                step = flow.send(reply)
+                reply = None
+                if isinstance(step, Send):
+                    reply = await self._send_once(step)
+                elif isinstance(step, Sleep):
+                    self.log.warning("%s", step.message)
+                    await self.sleep(step.seconds)
+                elif isinstance(step, Note):
+                    self.log.info("%s", step.message)
+        except StopIteration as stop:
+            return stop.value
+
+    async def _send_once(self, step: Send) -> Answer | Failure:
+        """Send one request; return its answer (body read within the cap) or the failure."""
+        request = step.request
+        if step.stream:
+            raise NotImplementedError("the async transport does not stream media; use the hook")
+        content = None
+        headers: dict[str, str] = {}
+        if request.form:
+            content = urlencode(request.form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            async with self.client.stream(
+                request.method,
+                self.config.base_url + request.target,
+                content=content,
+                headers=headers,
+            ) as response:
+                body = await self._read_capped(response, request)
+        except httpx.HTTPError as exc:
+            return _failure(exc)
+        lowered = {name.lower(): value for name, value in response.headers.items()}
+        return Answer(response.status_code, lowered, body, response.reason_phrase or "")
+
+    async def _read_capped(self, response: httpx.Response, request: ApiRequest) -> bytes:
+        """Read the whole body, refusing more than ``MAX_BODY_BYTES``."""
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > xml.MAX_BODY_BYTES:
+                raise Twilio2008ResponseError(
+                    f"response body exceeds the {xml.MAX_BODY_BYTES}-byte limit; refused",
+                    method=request.method,
+                    path=request.path,
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def record(self, request: ApiRequest) -> Any:
+        """Send ``request`` and return the record its answer holds."""
+        return await self.run(exchange.record_flow(request, self.policy))
+
+    async def page(self, request: ApiRequest) -> Page[Any]:
+        """Send a list request and return one page."""
+        return await self.run(exchange.page_flow(request, self.policy))
+
+    async def iterate(self, request: ApiRequest) -> AsyncIterator[Any]:
+        """Yield every record of a list, page after page, fetching each page when it is needed."""
+        pager = Pager(request, base_url=self.config.base_url)
+        while pager.current is not None:
+            page = await self.page(pager.current)
+            for item in page.items:
+                yield item
+            pager.advance(page)
+
+    async def no_content(self, request: ApiRequest) -> None:
+        """Send a request whose answer has no document (DELETE: 204 or 200)."""
+        await self.run(exchange.no_content_flow(request, self.policy))
+
+    async def text(self, request: ApiRequest) -> str:
+        """Send ``request`` and return its body as text."""
+        return await self.run(exchange.text_flow(request, self.policy))
+
+
+async def config_for(conn_id: str) -> ClientConfig:
+    """Look up the Airflow connection ``conn_id`` asynchronously and read its client settings.
+
+    The Auth Token is registered with Airflow's secret masker; it never travels in trigger kwargs.
+
+    :param conn_id: the ``twilio2008`` connection id.
+    """
+    from airflow.sdk import BaseHook
+
+    conn = await BaseHook.aget_connection(conn_id)
+    if conn.password:
+        try:
+            from airflow.sdk.log import mask_secret
+        except ImportError:  # pragma: no cover - very old task SDKs
+            pass
+        else:
+            mask_secret(conn.password)
+    return ClientConfig.from_airflow_connection(conn)
