@@ -73,10 +73,12 @@ class SidKind:
 
     :param prefix: the two capital letters (``CA``).
     :param resource: the resource, in words, for messages.
+    :param article: the indefinite article of ``resource`` ("an account SID").
     """
 
     prefix: str
     resource: str
+    article: str = "a"
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -84,11 +86,11 @@ class SidKind:
         return re.compile(rf"{self.prefix}[0-9a-f]{{32}}")
 
 
-ACCOUNT = SidKind("AC", "account")
+ACCOUNT = SidKind("AC", "account", "an")
 CALL = SidKind("CA", "call")
 #: Segment SIDs: no example exists; we use the call shape (inferred).
 CALL_SEGMENT = SidKind("CA", "call segment")
-SMS = SidKind("SM", "SMS message")
+SMS = SidKind("SM", "SMS message", "an")
 RECORDING = SidKind("RE", "recording")
 TRANSCRIPTION = SidKind("TR", "transcription")
 NOTIFICATION = SidKind("NO", "notification")
@@ -106,11 +108,14 @@ def sid(value: object, kind: SidKind, field: str) -> str:
     :param kind: which SID shape is expected.
     :param field: the argument name, for the error.
     """
-    accepted = f"a {kind.resource} SID: '{kind.prefix}' followed by 32 lower-case hex digits (34 characters)"
+    shape = f"'{kind.prefix}' followed by 32 lower-case hex digits (34 characters)"
+    accepted = f"{kind.article} {kind.resource} SID: {shape}"
     if not isinstance(value, str):
         raise Twilio2008ValidationError(field, f"got {type(value).__name__}", accepted)
     if not kind.pattern.fullmatch(value):
-        raise Twilio2008ValidationError(field, f"{_show(value)} is not a {kind.resource} SID", accepted)
+        raise Twilio2008ValidationError(
+            field, f"{_show(value)} is not {kind.article} {kind.resource} SID", accepted
+        )
     return value
 
 

@@ -195,6 +195,19 @@ def test_sids_of_the_wrong_shape_never_reach_a_path(bad: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        (validate.ACCOUNT, "is not an account SID.*expected an account SID: 'AC'"),
+        (validate.SMS, "is not an SMS message SID.*expected an SMS message SID: 'SM'"),
+        (validate.CALL, "is not a call SID.*expected a call SID: 'CA'"),
+    ],
+)
+def test_sid_errors_use_the_right_article(kind: validate.SidKind, words: str) -> None:
+    with pytest.raises(Twilio2008ValidationError, match=words):
+        validate.sid("nope", kind, "sid")
+
+
+@pytest.mark.parametrize(
     ("call", "field", "code"),
     [
         (lambda: ops.send_sms(SID, to="4155550134", body=" ", from_="5005550006"), "body", 21602),
