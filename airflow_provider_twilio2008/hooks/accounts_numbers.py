@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import operations as ops
+from ..api import paths
 from ..api.operations import NumberSettings
 from ..api.records import (
     Account,
@@ -22,9 +23,12 @@ class AccountMethods(ResourceMethods):
         """Fetch the connection's account (``GET /Accounts/{AccountSid}``)."""
         return self.transport.record(ops.get_account(self.account_sid))
 
-    def list_accounts(self) -> Iterator[Account]:
-        """Iterate over the accounts these credentials see (``GET /Accounts``)."""
-        return self.transport.iterate(ops.list_accounts())
+    def list_accounts(self, page_size: int = paths.DEFAULT_PAGE_SIZE) -> Iterator[Account]:
+        """Iterate over the accounts these credentials see (``GET /Accounts``).
+
+        :param page_size: records fetched per request, 1-1000 (``num``).
+        """
+        return self.transport.iterate(ops.list_accounts(page_size))
 
     def update_account(self, friendly_name: str) -> Account:
         """Rename the account (``POST /Accounts/{AccountSid}`` ``FriendlyName``).
@@ -34,15 +38,20 @@ class AccountMethods(ResourceMethods):
         return self.transport.record(ops.update_account(self.account_sid, friendly_name))
 
     def list_outgoing_caller_ids(
-        self, *, phone_number: str | None = None, friendly_name: str | None = None
+        self,
+        *,
+        phone_number: str | None = None,
+        friendly_name: str | None = None,
+        page_size: int = paths.DEFAULT_PAGE_SIZE,
     ) -> Iterator[OutgoingCallerId]:
         """Iterate over validated caller IDs.
 
         :param phone_number: only this number (exact match).
         :param friendly_name: only this label (exact match).
+        :param page_size: records fetched per request, 1-1000 (``num``).
         """
         request = ops.list_outgoing_caller_ids(
-            self.account_sid, phone_number=phone_number, friendly_name=friendly_name
+            self.account_sid, phone_number=phone_number, friendly_name=friendly_name, page_size=page_size
         )
         return self.transport.iterate(request)
 
@@ -85,16 +94,26 @@ class AccountMethods(ResourceMethods):
         self.transport.no_content(ops.delete_outgoing_caller_id(self.account_sid, caller_id_sid))
 
     def list_incoming_phone_numbers(
-        self, *, kind: str | None = None, phone_number: str | None = None, friendly_name: str | None = None
+        self,
+        *,
+        kind: str | None = None,
+        phone_number: str | None = None,
+        friendly_name: str | None = None,
+        page_size: int = paths.DEFAULT_PAGE_SIZE,
     ) -> Iterator[IncomingPhoneNumber]:
         """Iterate over the account's numbers.
 
         :param kind: ``None`` for all, ``"local"`` or ``"toll-free"``.
         :param phone_number: only this number (exact match).
         :param friendly_name: only this label (exact match).
+        :param page_size: records fetched per request, 1-1000 (``num``).
         """
         request = ops.list_incoming_phone_numbers(
-            self.account_sid, kind=kind, phone_number=phone_number, friendly_name=friendly_name
+            self.account_sid,
+            kind=kind,
+            phone_number=phone_number,
+            friendly_name=friendly_name,
+            page_size=page_size,
         )
         return self.transport.iterate(request)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import operations as ops
+from ..api import paths
 from ..api.operations import DateLike
 from ..api.records import (
     Call,
@@ -25,7 +26,7 @@ class CallMethods(ResourceMethods):
         from_: str | None,
         url: str,
         *,
-        method: str = "POST",
+        method: str | None = "POST",
         send_digits: str | None = None,
         if_machine: str | None = None,
         timeout: int | None = None,
@@ -38,7 +39,8 @@ class CallMethods(ResourceMethods):
         :param to: number to call (E.164 or 10 US digits), sent as ``Called``.
         :param from_: caller ID (``Caller``); ``None`` uses the connection's ``default_from``.
         :param url: absolute http(s) URL of the TwiML to run when the call connects.
-        :param method: ``GET`` or ``POST`` for ``url``.
+        :param method: ``GET`` or ``POST`` for ``url``; the default ``"POST"`` (Twilio's own
+            default) is sent explicitly as ``Method=POST``, and ``None`` sends no ``Method``.
         :param send_digits: DTMF keys to play once connected.
         :param if_machine: ``Continue`` or ``Hangup`` to detect answering machines.
         :param timeout: seconds to ring, 1-999 (Twilio's default 60).
@@ -71,7 +73,7 @@ class CallMethods(ResourceMethods):
         started_on: DateLike | None = None,
         started_after: DateLike | None = None,
         started_before: DateLike | None = None,
-        page_size: int = 50,
+        page_size: int = paths.DEFAULT_PAGE_SIZE,
     ) -> Iterator[Call]:
         """Iterate over calls, newest first, across all pages (``GET /Calls``).
 
@@ -95,12 +97,13 @@ class CallMethods(ResourceMethods):
         )
         return self.transport.iterate(request)
 
-    def list_call_segments(self, call_sid: str) -> Iterator[Call]:
+    def list_call_segments(self, call_sid: str, page_size: int = paths.DEFAULT_PAGE_SIZE) -> Iterator[Call]:
         """Iterate over the segments (``<Dial>`` legs) of a call (``GET /Calls/{CallSid}/Segments``).
 
         :param call_sid: the call's SID.
+        :param page_size: records fetched per request, 1-1000 (``num``).
         """
-        return self.transport.iterate(ops.list_call_segments(self.account_sid, call_sid))
+        return self.transport.iterate(ops.list_call_segments(self.account_sid, call_sid, page_size))
 
     def get_call_segment(self, call_sid: str, segment_sid: str) -> Call:
         """Fetch one segment of a call (``GET /Calls/{CallSid}/Segments/{CallSegmentSid}``).
@@ -110,14 +113,15 @@ class CallMethods(ResourceMethods):
         """
         return self.transport.record(ops.get_call_segment(self.account_sid, call_sid, segment_sid))
 
-    def redirect_call(self, call_sid: str, url: str, method: str = "POST") -> Call:
+    def redirect_call(self, call_sid: str, url: str, method: str | None = "POST") -> Call:
         """Make a live call run new TwiML now (``POST /Calls/{CallSid}`` ``CurrentUrl``).
 
         To hang up a call, redirect it to TwiML holding ``<Hangup/>``.
 
         :param call_sid: the call's SID.
         :param url: absolute URL of the new TwiML.
-        :param method: ``GET`` or ``POST`` for ``url``.
+        :param method: ``GET`` or ``POST`` for ``url``; the default ``"POST"`` (Twilio's own
+            default) is sent explicitly as ``CurrentMethod=POST``, and ``None`` sends none.
         """
         return self.transport.record(ops.redirect_call(self.account_sid, call_sid, url, method))
 
@@ -132,6 +136,7 @@ class CallMethods(ResourceMethods):
         updated_on: DateLike | None = None,
         updated_after: DateLike | None = None,
         updated_before: DateLike | None = None,
+        page_size: int = paths.DEFAULT_PAGE_SIZE,
     ) -> Iterator[Conference]:
         """Iterate over conferences, newest first.
 
@@ -143,6 +148,7 @@ class CallMethods(ResourceMethods):
         :param updated_on: updated on this date.
         :param updated_after: updated on or after this date.
         :param updated_before: updated on or before this date.
+        :param page_size: records fetched per request, 1-1000 (``num``).
         """
         request = ops.list_conferences(
             self.account_sid,
@@ -154,6 +160,7 @@ class CallMethods(ResourceMethods):
             updated_on=updated_on,
             updated_after=updated_after,
             updated_before=updated_before,
+            page_size=page_size,
         )
         return self.transport.iterate(request)
 
@@ -164,13 +171,17 @@ class CallMethods(ResourceMethods):
         """
         return self.transport.record(ops.get_conference(self.account_sid, conference_sid))
 
-    def list_participants(self, conference_sid: str, *, muted: bool | None = None) -> Iterator[Participant]:
+    def list_participants(
+        self, conference_sid: str, *, muted: bool | None = None, page_size: int = paths.DEFAULT_PAGE_SIZE
+    ) -> Iterator[Participant]:
         """Iterate over a conference's participants.
 
         :param conference_sid: the conference SID.
         :param muted: only muted (``True``) or unmuted (``False``) participants.
+        :param page_size: records fetched per request, 1-1000 (``num``).
         """
-        return self.transport.iterate(ops.list_participants(self.account_sid, conference_sid, muted=muted))
+        request = ops.list_participants(self.account_sid, conference_sid, muted=muted, page_size=page_size)
+        return self.transport.iterate(request)
 
     def get_participant(self, conference_sid: str, call_sid: str) -> Participant:
         """Fetch one participant.

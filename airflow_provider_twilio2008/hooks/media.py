@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from ..api import operations as ops
+from ..api import paths
 from ..api.operations import DateLike
 from ..api.records import (
     Notification,
@@ -27,7 +28,7 @@ class MediaMethods(ResourceMethods):
         created_on: DateLike | None = None,
         created_after: DateLike | None = None,
         created_before: DateLike | None = None,
-        page_size: int = 50,
+        page_size: int = paths.DEFAULT_PAGE_SIZE,
     ) -> Iterator[Recording]:
         """Iterate over recordings, optionally of one call (``GET /Recordings?CallSid=``).
 
@@ -73,12 +74,16 @@ class MediaMethods(ResourceMethods):
         """
         self.transport.no_content(ops.delete_recording(self.account_sid, recording_sid))
 
-    def list_transcriptions(self, recording_sid: str | None = None) -> Iterator[Transcription]:
+    def list_transcriptions(
+        self, recording_sid: str | None = None, *, page_size: int = paths.DEFAULT_PAGE_SIZE
+    ) -> Iterator[Transcription]:
         """Iterate over transcriptions of the account, or of one recording.
 
         :param recording_sid: only transcriptions of this recording.
+        :param page_size: records fetched per request, 1-1000 (``num``).
         """
-        return self.transport.iterate(ops.list_transcriptions(self.account_sid, recording_sid=recording_sid))
+        request = ops.list_transcriptions(self.account_sid, recording_sid=recording_sid, page_size=page_size)
+        return self.transport.iterate(request)
 
     def get_transcription(self, transcription_sid: str, recording_sid: str | None = None) -> Transcription:
         """Fetch a transcription.
@@ -106,7 +111,7 @@ class MediaMethods(ResourceMethods):
         created_on: DateLike | None = None,
         created_after: DateLike | None = None,
         created_before: DateLike | None = None,
-        page_size: int = 50,
+        page_size: int = paths.DEFAULT_PAGE_SIZE,
     ) -> Iterator[Notification]:
         """Iterate over notifications of the account, or of one call.
 

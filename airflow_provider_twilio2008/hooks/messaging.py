@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import operations as ops
+from ..api import paths
 from ..api.operations import DateLike
 from ..api.records import (
     SmsMessage,
@@ -49,7 +50,7 @@ class SmsMethods(ResourceMethods):
         sent_on: DateLike | None = None,
         sent_after: DateLike | None = None,
         sent_before: DateLike | None = None,
-        page_size: int = 50,
+        page_size: int = paths.DEFAULT_PAGE_SIZE,
     ) -> Iterator[SmsMessage]:
         """Iterate over SMS messages, newest first (``GET /SMS/Messages``).
 

@@ -99,6 +99,23 @@ def only_values(values: MultiDict[str, str]) -> dict[str, str]:
     return as_dict
 
 
+def public_hook_methods() -> dict[str, Callable[..., Any]]:
+    """Return every public method of ``Twilio2008Hook`` defined in this package, by name.
+
+    ``vars(Twilio2008Hook)`` misses the methods of its mixins (``CallMethods``, ...), so this walks
+    the whole MRO and keeps the classes whose module belongs to ``airflow_provider_twilio2008``;
+    Airflow's own ``BaseHook`` methods are left out. A subclass's definition wins, as in lookup.
+    """
+    methods: dict[str, Callable[..., Any]] = {}
+    for cls in Twilio2008Hook.__mro__:
+        if not cls.__module__.startswith("airflow_provider_twilio2008"):
+            continue
+        for name, value in vars(cls).items():
+            if not name.startswith("_") and callable(value):
+                methods.setdefault(name, value)
+    return methods
+
+
 # --- response bodies ---------------------------------------------------------------------------
 
 

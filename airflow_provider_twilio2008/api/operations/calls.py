@@ -27,7 +27,7 @@ def make_call(
     to: str,
     from_: str | None,
     url: str,
-    method: str | None = None,
+    method: str | None = "POST",
     send_digits: str | None = None,
     if_machine: str | None = None,
     timeout: int | None = None,
@@ -37,7 +37,8 @@ def make_call(
     :param to: the number to call (``Called``).
     :param from_: the caller ID to present (``Caller``): one of your numbers or validated caller IDs.
     :param url: the absolute URL of the TwiML to run when the call connects (``Url``).
-    :param method: ``GET`` or ``POST`` for ``url`` (Twilio's default is POST).
+    :param method: ``GET`` or ``POST`` for ``url`` (``Method``); the default ``"POST"`` is Twilio's own
+        default, sent explicitly; ``None`` sends no ``Method``.
     :param send_digits: DTMF keys to play once connected (``SendDigits``).
     :param if_machine: ``Continue`` or ``Hangup`` to detect answering machines (``IfMachine``).
     :param timeout: seconds to let it ring, 1-999 (``Timeout``; Twilio's default is 60).
@@ -129,8 +130,14 @@ def get_call_segment(account_sid: str, call_sid: str, segment_sid: str) -> ApiRe
     return ApiRequest("GET", path, record=Call)
 
 
-def redirect_call(account_sid: str, call_sid: str, url: str, method: str | None = None) -> ApiRequest:
-    """Make a live call run the TwiML at ``url`` now (``CurrentUrl``); redirect to ``<Hangup/>`` to end it."""
+def redirect_call(account_sid: str, call_sid: str, url: str, method: str | None = "POST") -> ApiRequest:
+    """Make a live call run the TwiML at ``url`` now (``CurrentUrl``); redirect to ``<Hangup/>`` to end it.
+
+    :param call_sid: the live call's SID.
+    :param url: the absolute URL of the new TwiML (``CurrentUrl``).
+    :param method: ``GET`` or ``POST`` for ``url`` (``CurrentMethod``); the default ``"POST"`` is
+        Twilio's own default, sent explicitly; ``None`` sends no ``CurrentMethod``.
+    """
     sid = validate.sid(call_sid, validate.CALL, "call_sid")
     form = pairs(
         ("CurrentUrl", validate.url(url, "url", param="CurrentUrl")),
