@@ -103,6 +103,7 @@ async def rest_endpoint(request: Request) -> Response:
         if found is None or (fmt not in DOCUMENT_FORMATS and found[0] not in MEDIA_TEMPLATES.get(fmt, ())):
             raise RestError(404, NOT_FOUND)
         template, params, handlers = found
+        emu.request_log.append((account_sid, method, request.url.path, request.url.query))
         if "account_sid" in params and params["account_sid"] != account_sid:
             raise RestError(404, NOT_FOUND)
         handler = handlers.get("GET" if method == "HEAD" else method)

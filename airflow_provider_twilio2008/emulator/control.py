@@ -220,6 +220,26 @@ async def create_account(emu: Emulator, request: Request) -> Response:
     return JSONResponse({"sid": sid, "auth_token": token}, status_code=201)
 
 
+async def get_requests(emu: Emulator, request: Request) -> Response:
+    """Return the REST requests this account made, oldest first (the last 100,000 of the server)."""
+    account_sid = request.state.account_sid
+    seen = [
+        {"method": method, "path": path, "query": query}
+        for owner, method, path, query in emu.request_log
+        if owner == account_sid
+    ]
+    return JSONResponse({"requests": seen, "count": len(seen)})
+
+
+async def clear_requests(emu: Emulator, request: Request) -> Response:
+    """Forget the REST requests this account made."""
+    account_sid = request.state.account_sid
+    kept = [entry for entry in emu.request_log if entry[0] != account_sid]
+    emu.request_log.clear()
+    emu.request_log.extend(kept)
+    return JSONResponse({"ok": True})
+
+
 async def reset(emu: Emulator, request: Request) -> Response:
     """Stop running calls and delete every resource except accounts."""
     await emu.shutdown()
@@ -247,4 +267,6 @@ ROUTES = [
     Route("/_emulator/validations/{number}", _guarded(complete_validation), methods=["POST"]),
     Route("/_emulator/accounts", _guarded(create_account), methods=["POST"]),
     Route("/_emulator/reset", _guarded(reset), methods=["POST"]),
+    Route("/_emulator/requests", _guarded(get_requests), methods=["GET"]),
+    Route("/_emulator/requests", _guarded(clear_requests), methods=["DELETE"]),
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import http.cookiejar
 import secrets
+from collections import deque
 from collections.abc import Coroutine
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -85,6 +86,10 @@ class CalleeScript:
         return asdict(self)
 
 
+#: How many REST requests the emulator remembers for ``GET /_emulator/requests``.
+REQUEST_LOG_SIZE = 100_000
+
+
 class Emulator:
     """Everything the handlers and the telephony share.
 
@@ -108,6 +113,8 @@ class Emulator:
         self.http: httpx.AsyncClient | None = None
         self.live_calls: dict[str, Any] = {}
         self.conferences: dict[str, Any] = {}
+        #: The REST requests received, oldest first: ``(account_sid, method, path, query)``.
+        self.request_log: deque[tuple[str, str, str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
 
     def callee(self, number: str) -> CalleeScript:
         """Return the script of the party at ``number``.

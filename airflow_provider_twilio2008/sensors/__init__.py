@@ -1,0 +1,1 @@
+"""Sensors that wait for calls to end and for their recordings."""

@@ -1,0 +1,259 @@
+"""Sensors that wait for a call to end and for its recording: poke, reschedule or deferrable alike.
+
+Every mode asks :mod:`airflow_provider_twilio2008.api.waiting` what the fetched records mean,
+so they succeed, fail and keep waiting on exactly the same cases:
+
+- success pushes the call (or recording) dict to XCom;
+- a call ending in one of ``failed_statuses``, a call that ended with no recording, or a failed
+  transcription fails the task at once, without retries;
+- bad credentials or an unknown SID fail the task at once, without retries;
+- transient API errors (5xx, 429, lost connections) are logged and the wait goes on;
+- the sensor's ``timeout`` holds in deferrable mode too (it is handed to the deferral).
+
+Nothing heavy is imported at DAG parse time: the hook and the triggers are imported when the
+task runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk import BaseSensorOperator, PokeReturnValue, conf
+
+from ..api.waiting import DEFAULT_FAILED_STATUSES, DEFAULT_RECORDING_GRACE
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+    from ..api.waiting import Outcome
+    from ..hooks.twilio2008 import Twilio2008Hook
+
+__all__ = ["CallCompletedSensor", "RecordingAvailableSensor", "check_call", "check_recording"]
+
+
+def _checked(fetch: Any, log: Any) -> Outcome:
+    """Run one check; a transient error means "still waiting", any other fails the task now."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from ..api.errors import Twilio2008Error
+    from ..api.waiting import Outcome, is_transient
+
+    try:
+        return fetch()
+    except Twilio2008Error as exc:
+        if is_transient(exc):
+            log.warning("Check failed, will try again: %s", exc)
+            return Outcome("waiting", message=str(exc))
+        raise AirflowFailException(f"{type(exc).__name__}: {exc}") from None
+
+
+def check_call(hook: Twilio2008Hook, call_sid: str, failed_statuses: Any, log: Any) -> Outcome:
+    """Fetch a call once and decide the wait (shared by the sensor and ``MakeCallOperator``).
+
+    :param hook: the hook to fetch with.
+    :param call_sid: the call.
+    :param failed_statuses: final statuses that fail the wait.
+    :param log: where transient errors are logged.
+    """
+    from ..api.waiting import call_outcome, parse_failed_statuses
+
+    failed = parse_failed_statuses(failed_statuses)
+    return _checked(lambda: call_outcome(hook.get_call(call_sid), failed), log)
+
+
+def check_recording(
+    hook: Twilio2008Hook, call_sid: str, wait_for_transcription: bool, grace_seconds: float, log: Any
+) -> Outcome:
+    """Fetch a call, its recordings and (when asked) their transcriptions once, and decide the wait.
+
+    :param hook: the hook to fetch with.
+    :param call_sid: the call.
+    :param wait_for_transcription: also wait for the newest recording's transcription.
+    :param grace_seconds: how long after the call's end a missing recording is awaited.
+    :param log: where transient errors are logged.
+    """
+    from ..api.waiting import recording_outcome
+
+    def fetch() -> Outcome:
+        call = hook.get_call(call_sid)
+        recordings = list(hook.list_recordings(call_sid))
+        transcriptions: dict[str, list[Any]] = {}
+        if wait_for_transcription and recordings:
+            newest = max(recordings, key=lambda rec: rec.date_created.timestamp() if rec.date_created else 0)
+            transcriptions[newest.sid] = list(hook.list_transcriptions(newest.sid))
+        return recording_outcome(
+            call,
+            recordings,
+            transcriptions,
+            wait_for_transcription=wait_for_transcription,
+            grace_seconds=grace_seconds,
+        )
+
+    return _checked(fetch, log)
+
+
+class _TwilioSensor(BaseSensorOperator):
+    """What both sensors share: the hook, the first poke before deferring, and resuming."""
+
+    def __init__(
+        self,
+        *,
+        call_sid: str,
+        twilio_conn_id: str = "twilio2008_default",
+        deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.call_sid = call_sid
+        self.twilio_conn_id = twilio_conn_id
+        self.deferrable = deferrable
+
+    @cached_property
+    def hook(self) -> Twilio2008Hook:
+        """Return the hook of ``twilio_conn_id`` (built when the task runs, never at parse time)."""
+        from ..hooks.twilio2008 import Twilio2008Hook
+
+        return Twilio2008Hook(self.twilio_conn_id)
+
+    def _check(self) -> Outcome:
+        raise NotImplementedError
+
+    def _trigger(self) -> Any:
+        raise NotImplementedError
+
+    def poke(self, context: Context) -> bool | PokeReturnValue:
+        """Check once: done, still waiting, or a failure that ends the task now.
+
+        :param context: the task context.
+        """
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from ..api import validate
+
+        validate.sid(self.call_sid, validate.CALL, "call_sid")
+        outcome = self._check()
+        if outcome.state == "failed":
+            raise AirflowFailException(outcome.message)
+        if outcome.state == "done":
+            return PokeReturnValue(is_done=True, xcom_value=outcome.value)
+        self.log.info("Waiting: %s", outcome.message)
+        return False
+
+    def execute(self, context: Context) -> Any:
+        """Poke (or reschedule) until done; in deferrable mode, check once, then defer.
+
+        :param context: the task context.
+        """
+        if not self.deferrable:
+            return super().execute(context)
+        first = self.poke(context)
+        if isinstance(first, PokeReturnValue) and first.is_done:
+            return first.xcom_value
+        self.defer(
+            trigger=self._trigger(),
+            method_name="execute_complete",
+            timeout=timedelta(seconds=self.timeout) if self.timeout is not None else None,
+        )
+
+    def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
+        """Resume after the trigger fired: return its value or fail with its message.
+
+        :param context: the task context.
+        :param event: the trigger's event payload.
+        """
+        from ..triggers.events import resolve_event
+
+        return resolve_event(event, f"call {self.call_sid}")
+
+
+class CallCompletedSensor(_TwilioSensor):
+    """Wait until a call ends; succeed when it completed, fail at once when it ended in ``failed_statuses``.
+
+    Pushes the call as a dict (``sid``, ``status``, ``status_name``, ``to``, ``from``,
+    ``duration``, ISO-8601 dates, ...) to XCom. A final status not listed in
+    ``failed_statuses`` counts as success.
+
+    :param call_sid: the call to wait for (templated), e.g. ``"{{ ti.xcom_pull('call')['sid'] }}"``.
+    :param failed_statuses: final statuses that fail the task: names (``"busy"``, ``"no-answer"``,
+        ``"failed"``, ``"completed"``) or integers 2-5.
+    :param twilio_conn_id: the ``twilio2008`` connection.
+    :param deferrable: wait in the triggerer, freeing the worker slot (default: ``[operators]
+        default_deferrable``); the account's waits share one poller there.
+    """
+
+    template_fields: Sequence[str] = ("call_sid", "failed_statuses", "twilio_conn_id")
+    ui_color = "#f22f46"
+
+    def __init__(
+        self,
+        *,
+        call_sid: str,
+        failed_statuses: Sequence[str | int] = DEFAULT_FAILED_STATUSES,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(call_sid=call_sid, **kwargs)
+        self.failed_statuses = failed_statuses
+
+    def _check(self) -> Outcome:
+        return check_call(self.hook, self.call_sid, self.failed_statuses, self.log)
+
+    def _trigger(self) -> Any:
+        from ..api.waiting import parse_failed_statuses
+        from ..triggers.calls import CallCompletedTrigger
+
+        return CallCompletedTrigger(
+            call_sid=self.call_sid,
+            failed_statuses=sorted(int(status) for status in parse_failed_statuses(self.failed_statuses)),
+            twilio_conn_id=self.twilio_conn_id,
+            poll_interval=self.poke_interval,
+        )
+
+
+class RecordingAvailableSensor(_TwilioSensor):
+    """Wait until a call has a recording, and with ``wait_for_transcription`` a finished transcription.
+
+    Pushes the newest recording as a dict (``sid``, ``call_sid``, ``duration``, dates; plus
+    ``transcription_sid``, ``transcription_status`` and ``transcription_text`` when waiting for
+    the transcription). Fails at once when the call ended with no recording and
+    ``recording_grace_period`` seconds have passed since its end, or when the transcription failed.
+
+    :param call_sid: the call that records (templated).
+    :param wait_for_transcription: also wait until the recording's transcription has finished.
+    :param recording_grace_period: seconds after the call's end to keep waiting for a recording.
+    :param twilio_conn_id: the ``twilio2008`` connection.
+    :param deferrable: wait in the triggerer (default: ``[operators] default_deferrable``).
+    """
+
+    template_fields: Sequence[str] = ("call_sid", "twilio_conn_id")
+    ui_color = "#f22f46"
+
+    def __init__(
+        self,
+        *,
+        call_sid: str,
+        wait_for_transcription: bool = False,
+        recording_grace_period: float = DEFAULT_RECORDING_GRACE,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(call_sid=call_sid, **kwargs)
+        self.wait_for_transcription = wait_for_transcription
+        self.recording_grace_period = recording_grace_period
+
+    def _check(self) -> Outcome:
+        return check_recording(
+            self.hook, self.call_sid, self.wait_for_transcription, self.recording_grace_period, self.log
+        )
+
+    def _trigger(self) -> Any:
+        from ..triggers.calls import RecordingAvailableTrigger
+
+        return RecordingAvailableTrigger(
+            call_sid=self.call_sid,
+            wait_for_transcription=self.wait_for_transcription,
+            grace_seconds=self.recording_grace_period,
+            twilio_conn_id=self.twilio_conn_id,
+            poll_interval=self.poke_interval,
+        )
