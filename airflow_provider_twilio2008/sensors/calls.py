@@ -16,6 +16,7 @@ task runs.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 from functools import cached_property
@@ -149,11 +150,14 @@ class _TwilioSensor(BaseSensorOperator):
         """
         if not self.deferrable:
             return super().execute(context)
+        started = time.time()
         first = self.poke(context)
         if isinstance(first, PokeReturnValue) and first.is_done:
             return first.xcom_value
+        trigger = self._trigger()
+        trigger.timeout_at = started + self.timeout if self.timeout is not None else None
         self.defer(
-            trigger=self._trigger(),
+            trigger=trigger,
             method_name="execute_complete",
             timeout=timedelta(seconds=self.timeout) if self.timeout is not None else None,
         )

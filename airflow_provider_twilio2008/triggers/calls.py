@@ -7,13 +7,17 @@ Their kwargs are plain JSON and hold no secret: the connection is looked up insi
 - ``{"status": "failed", "value": {...} | None, "message": "..."}``: the wait failed for good
   (a status in ``failed_statuses``, no recording, a failed transcription);
 - ``{"status": "error", "value": None, "message": "...", "error": "Twilio2008AuthenticationError"}``:
-  an error that retrying the check would not fix (bad credentials, unknown SID).
+  an error that retrying the check would not fix (bad credentials, unknown SID);
+- ``{"status": "timeout", ...}``: ``timeout_at`` (Unix time) passed. The trigger keeps the
+  sensor's deadline itself, so it holds wherever the trigger runs (``dag.test()`` runs
+  triggers in-process and enforces no deferral timeout of its own).
 
 Transient API errors never end the wait; the sensor's timeout does.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from typing import Any
@@ -39,6 +43,17 @@ def _error_event(snapshot: Snapshot) -> TriggerEvent:
     )
 
 
+def _timed_out(timeout_at: float | None) -> bool:
+    return timeout_at is not None and time.time() >= timeout_at
+
+
+def _timeout_event(call_sid: str, timeout_at: float | None) -> TriggerEvent:
+    when = datetime.fromtimestamp(timeout_at or 0, timezone.utc).isoformat(timespec="seconds")
+    return TriggerEvent(
+        {"status": "timeout", "value": None, "message": f"still waiting for call {call_sid} at {when}"}
+    )
+
+
 class CallCompletedTrigger(BaseTrigger):
     """Wait until a call reaches a final status.
 
@@ -46,6 +61,7 @@ class CallCompletedTrigger(BaseTrigger):
     :param failed_statuses: final statuses (as integers or names) that fail the wait.
     :param twilio_conn_id: the ``twilio2008`` connection.
     :param poll_interval: seconds between checks (the account's shared poller uses the smallest).
+    :param timeout_at: Unix time at which the wait times out, if any.
     """
 
     def __init__(
@@ -55,8 +71,10 @@ class CallCompletedTrigger(BaseTrigger):
         failed_statuses: list[int | str],
         twilio_conn_id: str,
         poll_interval: float,
+        timeout_at: float | None = None,
     ) -> None:
         super().__init__()
+        self.timeout_at = timeout_at
         self.call_sid = call_sid
         self.failed_statuses = [int(status) for status in parse_failed_statuses(failed_statuses)]
         self.twilio_conn_id = twilio_conn_id
@@ -71,6 +89,7 @@ class CallCompletedTrigger(BaseTrigger):
                 "failed_statuses": sorted(self.failed_statuses),
                 "twilio_conn_id": self.twilio_conn_id,
                 "poll_interval": self.poll_interval,
+                "timeout_at": self.timeout_at,
             },
         )
 
@@ -81,6 +100,9 @@ class CallCompletedTrigger(BaseTrigger):
         async for snapshot in poller.watch(self.call_sid, self.poll_interval):
             if snapshot.error is not None:
                 yield _error_event(snapshot)
+                return
+            if _timed_out(self.timeout_at):
+                yield _timeout_event(self.call_sid, self.timeout_at)
                 return
             assert snapshot.call is not None
             outcome = call_outcome(snapshot.call, failed)
@@ -98,6 +120,7 @@ class RecordingAvailableTrigger(BaseTrigger):
     :param grace_seconds: how long after the call's end a missing recording is still awaited.
     :param twilio_conn_id: the ``twilio2008`` connection.
     :param poll_interval: seconds between checks.
+    :param timeout_at: Unix time at which the wait times out, if any.
     """
 
     def __init__(
@@ -108,8 +131,10 @@ class RecordingAvailableTrigger(BaseTrigger):
         twilio_conn_id: str,
         poll_interval: float,
         grace_seconds: float = DEFAULT_RECORDING_GRACE,
+        timeout_at: float | None = None,
     ) -> None:
         super().__init__()
+        self.timeout_at = timeout_at
         self.call_sid = call_sid
         self.wait_for_transcription = bool(wait_for_transcription)
         self.grace_seconds = float(grace_seconds)
@@ -126,6 +151,7 @@ class RecordingAvailableTrigger(BaseTrigger):
                 "grace_seconds": self.grace_seconds,
                 "twilio_conn_id": self.twilio_conn_id,
                 "poll_interval": self.poll_interval,
+                "timeout_at": self.timeout_at,
             },
         )
 
@@ -140,6 +166,9 @@ class RecordingAvailableTrigger(BaseTrigger):
         ):
             if snapshot.error is not None:
                 yield _error_event(snapshot)
+                return
+            if _timed_out(self.timeout_at):
+                yield _timeout_event(self.call_sid, self.timeout_at)
                 return
             assert snapshot.call is not None
             outcome: Outcome = recording_outcome(

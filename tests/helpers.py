@@ -1,0 +1,66 @@
+"""Helpers shared by the tests that run DAGs in real Airflow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["DagResult", "run_dag"]
+
+
+@dataclass
+class DagResult:
+    """What a ``dag.test()`` run left: its state, and each task's state, tries and XCom."""
+
+    run: Any
+
+    @property
+    def state(self) -> str:
+        """Return the run's final state."""
+        return str(self.run.state)
+
+    @property
+    def states(self) -> dict[str, str]:
+        """Return each task's final state."""
+        return {ti.task_id: str(ti.state) for ti in self.run.get_task_instances()}
+
+    def _ti(self, task_id: str) -> Any:
+        (ti,) = [ti for ti in self.run.get_task_instances() if ti.task_id == task_id]
+        return ti
+
+    def tries(self, task_id: str) -> int:
+        """Return how many tries the task took.
+
+        :param task_id: the task.
+        """
+        return int(self._ti(task_id).try_number)
+
+    def xcom(self, task_id: str, key: str = "return_value") -> Any:
+        """Return what the task pushed to XCom.
+
+        :param task_id: the task.
+        :param key: the XCom key.
+        """
+        return self._ti(task_id).xcom_pull(task_ids=task_id, key=key)
+
+
+def run_dag(dag_id: str, **conf: Any) -> DagResult:
+    """Run the DAG ``dag_id`` (from the example or test bundles) with ``dag.test()``.
+
+    :param dag_id: the DAG.
+    :param conf: the run's conf (overrides the DAG's params).
+    """
+    from airflow.dag_processing.dagbag import DagBag
+
+    for folder in _folders():
+        bag = DagBag(dag_folder=str(folder))
+        if dag_id in bag.dags:
+            return DagResult(bag.dags[dag_id].test(run_conf=conf or None))
+    raise LookupError(f"no DAG {dag_id!r} in the example or test DAG folders")
+
+
+def _folders() -> list[Any]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    return [root / "tests" / "dags", root / "dags_examples"]

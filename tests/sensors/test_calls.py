@@ -1,0 +1,92 @@
+"""The sensors behave the same in poke, reschedule and deferrable mode, in real Airflow (``dag.test()``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
+from tests.helpers import run_dag
+
+MODES = ("poke", "reschedule", "deferrable")
+
+
+def _call(emulator: Any, to: str = "4155550134", twiml: str = "say") -> str:
+    with Twilio2008Hook() as hook:
+        return hook.make_call(to, None, f"{emulator.base_url}/twiml/{twiml}").sid
+
+
+@pytest.fixture
+def emulator(twilio2008_emulator: Any, monkeypatch: pytest.MonkeyPatch, airflow_db: None) -> Any:
+    """The emulator, with the default connection pointing at it and a metadata DB."""
+    twilio2008_emulator.set_connection_env(monkeypatch)
+    return twilio2008_emulator
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_completed_call_succeeds_with_the_call_as_xcom(emulator: Any, mode: str) -> None:
+    sid = _call(emulator)
+    result = run_dag(f"twilio2008_test_call_{mode}", call_sid=sid)
+    assert result.state == "success", result.states
+    call = result.xcom("wait")
+    assert call["sid"] == sid and call["status"] == 2 and call["status_name"] == "completed"
+    assert call["to"] == "4155550134" and call["duration"] > 0
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_busy_call_fails_at_once_without_retries(emulator: Any, mode: str) -> None:
+    sid = _call(emulator, to="5005550001")
+    result = run_dag(f"twilio2008_test_call_{mode}", call_sid=sid)
+    assert result.state == "failed"
+    assert result.states == {"wait": "failed"}
+    assert result.tries("wait") == 1  # retries=2 in the DAG, and none was used
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_transient_api_errors_do_not_fail_the_wait(emulator: Any, mode: str) -> None:
+    sid = _call(emulator, twiml="pause?length=20")
+    emulator.add_fault("error503", count=4, method="GET", path="/Calls", retry_after=0)
+    result = run_dag(f"twilio2008_test_call_{mode}", call_sid=sid)
+    assert result.state == "success", result.states
+    assert result.tries("wait") == 1
+    assert emulator.control("GET", "faults")["injected"] >= 4
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_wrong_credentials_fail_at_once_without_retries(
+    emulator: Any, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sid = _call(emulator)
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_TWILIO2008_DEFAULT", emulator.conn_uri.replace(emulator.auth_token, "0" * 32)
+    )
+    result = run_dag(f"twilio2008_test_call_{mode}", call_sid=sid)
+    assert result.state == "failed"
+    assert result.tries("wait") == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_sensor_timeout_holds_in_every_mode(emulator: Any, mode: str) -> None:
+    sid = _call(emulator, twiml="pause?length=3000")
+    result = run_dag(f"twilio2008_test_timeout_{mode}", call_sid=sid)
+    assert result.state == "failed"
+    assert result.tries("wait") == 1  # a sensor timeout is not retried
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_recording_and_its_transcription_are_returned(emulator: Any, mode: str) -> None:
+    sid = _call(emulator, twiml="say-and-record")
+    result = run_dag(f"twilio2008_test_recording_{mode}", call_sid=sid)
+    assert result.state == "success", result.states
+    recording = result.xcom("wait")
+    assert recording["sid"].startswith("RE") and recording["call_sid"] == sid and recording["duration"] > 0
+    assert recording["transcription_status"] == "completed" and recording["transcription_text"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_call_that_ended_without_recording_fails_after_the_grace_period(emulator: Any, mode: str) -> None:
+    sid = _call(emulator, twiml="say")
+    result = run_dag(f"twilio2008_test_recording_{mode}", call_sid=sid)
+    assert result.state == "failed"
+    assert result.tries("wait") == 1
