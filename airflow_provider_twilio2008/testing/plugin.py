@@ -1,4 +1,4 @@
-"""The ``twilio2008`` pytest plugin: run the Twilio 2008-08-01 emulator for a test.
+"""The ``twilio2008`` pytest plugin: run the Twilio 2008-08-01 emulator, and DAGs, in tests.
 
 Fixtures:
 
@@ -10,8 +10,32 @@ Fixtures:
   auth_token=None, faults=None)`` starts more emulators (all stopped after the test); pass the
   same ``db``, SID and token to a second one to test a restart.
 
-Each gives an :class:`EmulatorHandle`. This module imports neither Airflow nor the server at
-import time: pytest loads it in every session of everyone who installs the package.
+  Each gives an :class:`EmulatorHandle`.
+- ``twilio2008_airflow``: an Airflow to run DAGs in with ``dag.test()``, as an
+  :class:`~.airflow_home.AirflowHandle` (``home``, ``dags_folder``, ``sql_alchemy_conn``,
+  ``isolated``, ``sync_dag(*dags)``, ``run_dag(dag, **test_kwargs)``). Its metadata database is
+  migrated once per session, when a test first asks for it. DAGs defined at the top level of the
+  requesting test file are written to that database first, so ``my_dag.test()`` runs them; a
+  DAG made elsewhere (in a fixture or the test itself) needs ``twilio2008_airflow.sync_dag(dag)``
+  or ``twilio2008_airflow.run_dag(dag)``; DAGs in the DAGs folder need neither.
+- ``twilio2008_airflow_session``: the same handle, session-scoped (for module- or session-scoped
+  fixtures), without the automatic writing of the test file's DAGs.
+
+The Airflow home: when ``AIRFLOW_HOME`` is unset, the plugin sets it, before anything can import
+Airflow, to a temporary directory deleted after the session, with a SQLite metadata database,
+``load_examples`` off and a DAGs folder (variables you set yourself win). A set
+``AIRFLOW_HOME`` is yours: it is used as it is (and migrated, as ``airflow db migrate`` would).
+If Airflow was imported before the plugin could set anything (by a ``-p`` plugin, say), the
+fixture fails with a message naming the variables to set.
+Ini options (``pytest.ini``, or ``[tool.pytest.ini_options]`` in ``pyproject.toml``):
+
+- ``twilio2008_dags_folder``: the DAGs folder, relative to the ini file; default ``dags`` next
+  to it when that directory exists, else an empty folder in the temporary home.
+- ``twilio2008_isolate_airflow``: ``false`` leaves an unset ``AIRFLOW_HOME`` alone (Airflow then
+  uses ``~/airflow``, and ``twilio2008_airflow`` refuses to run rather than write there).
+
+This module imports neither Airflow nor the server at import time: pytest loads it in every
+session of everyone who installs the package.
 """
 
 from __future__ import annotations
@@ -25,15 +49,20 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .airflow_home import AirflowHandle, AirflowSetupError, Preparation, open_airflow, prepare
 from .process import CONN_ENV
 
 if TYPE_CHECKING:
     from ..emulator.server import EmulatorServer
 
-__all__ = ["DEFAULT_TIME_SCALE", "EmulatorHandle"]
+__all__ = ["DEFAULT_TIME_SCALE", "AirflowHandle", "EmulatorHandle"]
 
 #: Simulated seconds per real second in tests.
 DEFAULT_TIME_SCALE = 50.0
+
+INI_DAGS_FOLDER = "twilio2008_dags_folder"
+INI_ISOLATE = "twilio2008_isolate_airflow"
+_PREPARATION = pytest.StashKey[Preparation]()
 
 
 class EmulatorHandle:
@@ -133,10 +162,50 @@ class EmulatorHandle:
         self.server.stop()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the ini options ``twilio2008_dags_folder`` and ``twilio2008_isolate_airflow``."""
+    parser.addini(INI_DAGS_FOLDER, "DAGs folder of twilio2008_airflow, relative to the ini file", default="")
+    parser.addini(
+        INI_ISOLATE,
+        "give Airflow a temporary home for the session when AIRFLOW_HOME is unset (default true)",
+        type="bool",
+        default=True,
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """Point Airflow at an isolated home before any conftest or test module can import it."""
+    _prepare_airflow(early_config)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``twilio2008_time_scale`` marker."""
+    """Register the ``twilio2008_time_scale`` marker; prepare Airflow if the early hook did not run."""
     config.addinivalue_line(
         "markers", "twilio2008_time_scale(scale): simulated seconds per real second of twilio2008_emulator"
+    )
+    _prepare_airflow(config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Restore the environment and delete the temporary Airflow home."""
+    done = config.stash.get(_PREPARATION, None)
+    if done is not None:
+        done.undo()
+
+
+def _prepare_airflow(config: pytest.Config) -> None:
+    """Run :func:`~.airflow_home.prepare` once per session (``pytest_plugins`` loads us late)."""
+    if _PREPARATION in config.stash:
+        return
+    base = config.inipath.parent if config.inipath else config.rootpath
+    asked = str(config.getini(INI_DAGS_FOLDER) or "").strip()
+    dags_folder = (base / asked).resolve() if asked else None
+    default = base / "dags"
+    config.stash[_PREPARATION] = prepare(
+        dags_folder=dags_folder,
+        isolate=bool(config.getini(INI_ISOLATE)),
+        default_dags_folder=default.resolve() if default.is_dir() else None,
     )
 
 
@@ -180,3 +249,24 @@ def twilio2008_emulator(
     marker = request.node.get_closest_marker("twilio2008_time_scale")
     scale = float(marker.args[0]) if marker else DEFAULT_TIME_SCALE
     return twilio2008_emulator_factory(time_scale=scale)
+
+
+@pytest.fixture(scope="session")
+def twilio2008_airflow_session(pytestconfig: pytest.Config) -> AirflowHandle:
+    """Return the session's Airflow, its metadata database migrated (once, on first use)."""
+    try:
+        return open_airflow(pytestconfig.stash.get(_PREPARATION, None))
+    except AirflowSetupError as exc:
+        problem = str(exc)
+    pytest.fail(problem, pytrace=False)
+
+
+@pytest.fixture
+def twilio2008_airflow(
+    request: pytest.FixtureRequest, twilio2008_airflow_session: AirflowHandle
+) -> AirflowHandle:
+    """Return the session's Airflow with the test file's top-level DAGs written to it (for ``dag.test()``)."""
+    module = getattr(request, "module", None)
+    if module is not None:
+        twilio2008_airflow_session.sync_module_dags(module)
+    return twilio2008_airflow_session

@@ -1,0 +1,89 @@
+"""The README's code runs as printed: the hook example against the emulator, the DAG test in a new project.
+
+The code is read from README.md itself, so the README and these tests cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from airflow_provider_twilio2008.testing.airflow_home import MARKER_ENV
+from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
+
+pytest_plugins = ["pytester"]
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_python_block(heading: str) -> str:
+    """Return the first ```python block of README.md after ``heading``, within that section.
+
+    :param heading: the whole heading line, e.g. ``"## Hook"``.
+    """
+    text = README.read_text(encoding="utf-8")
+    assert f"\n{heading}\n" in text, f"README.md has no heading {heading!r}"
+    section = text.split(f"\n{heading}\n", 1)[1]
+    level = heading.split(" ", 1)[0]
+    before_block, sep, rest = section.partition("```python\n")
+    assert sep, f"no python block after {heading!r}"
+    assert not re.search(rf"^#{{1,{len(level)}}} ", before_block, re.M), f"no python block in {heading!r}"
+    return rest.split("\n```", 1)[0] + "\n"
+
+
+def clean_airflow_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remove every AIRFLOW* variable (this suite's conftest sets some) for a subprocess run.
+
+    :param monkeypatch: the test's monkeypatch.
+    """
+    for name in list(os.environ):
+        if name.startswith("AIRFLOW") or name == MARKER_ENV:
+            monkeypatch.delenv(name)
+
+
+def test_readme_hook_example_runs_against_the_emulator(
+    twilio2008_emulator: EmulatorHandle,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = readme_python_block("## Hook")
+    # The README's emulator listens on port 8008 and saves recordings in /tmp; ours elsewhere.
+    assert "http://127.0.0.1:8008/twiml/say-and-record?" in code and 'f"/tmp/' in code
+    code = code.replace("http://127.0.0.1:8008", twilio2008_emulator.base_url)
+    code = code.replace('f"/tmp/', f'f"{tmp_path}/')
+    twilio2008_emulator.set_connection_env(monkeypatch)
+
+    exec(compile(code, f"{README}:Hook", "exec"), {"__name__": "readme_hook_example"})
+
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert len(printed) == 2 and re.fullmatch(r"CA[0-9a-f]{32} QUEUED", printed[0]), printed
+    assert printed[1] == "COMPLETED"
+    state = twilio2008_emulator.state()
+    (call,) = state["calls"]
+    assert call["status"] == 2 and call["notifications"] == []
+    (recording,) = list(tmp_path.glob("RE*.wav"))
+    assert recording.read_bytes()[:4] == b"RIFF"
+    assert [sms["body"] for sms in state["sms"]] == ["Your appointment is tomorrow at 9:00"]
+
+
+def test_readme_dag_test_passes_in_a_new_project(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's test file, alone in a project with no configuration, passes under plain ``pytest``."""
+    clean_airflow_env(monkeypatch)
+    temp = pytester.mkdir("system-tmp")
+    monkeypatch.setenv("TMPDIR", str(temp))  # where the plugin makes its temporary Airflow home
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_reminder.py").write_text(
+        readme_python_block("### Testing your own DAGs"), encoding="utf-8"
+    )
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
+
+    result.assert_outcomes(passed=1)
+    assert not (pytester.path / "airflow").exists(), "Airflow wrote to its default home (~/airflow)"
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("twilio2008-pytest-airflow-")]
