@@ -1,0 +1,160 @@
+"""``SendSMSOperator``: text one number or many, each at most once per task instance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk import BaseOperator
+
+from ..links import Twilio2008Link
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+    from ..hooks.twilio2008 import Twilio2008Hook
+
+__all__ = ["SendSMSOperator"]
+
+#: Prefix of the state-store keys under which each recipient's intent and SID survive between tries.
+SMS_KEY = "twilio2008_sms:"
+
+
+class SendSMSOperator(BaseOperator):
+    """Send an SMS (``POST /SMS/Messages``) to one number or to each number of a list.
+
+    Every number and the body are checked before anything is sent, so a typo in the tenth
+    number of a list sends nothing. A list is sent concurrently, at most ``max_concurrency``
+    at a time. Returns the message dict (``sid``, ``status``, ``to``, ``from_``, ``body``,
+    ISO-8601 dates) for one number, or the list of them in the order of ``to``.
+
+    Each message is sent at most once per task instance: a retry adopts the messages an
+    earlier try sent (see :mod:`airflow_provider_twilio2008.operators.create_once`) and sends
+    only the missing ones. A number listed twice is refused, since it would be texted twice.
+
+    :param to: one number, or a list of numbers (E.164, 10 US digits or short codes).
+    :param body: the text, 1-160 characters.
+    :param from_: the sender; ``None`` uses the connection's ``default_from``.
+    :param status_callback: URL Twilio POSTs ``SmsSid``/``SmsStatus`` to when each message is done.
+    :param max_concurrency: how many messages are sent at once (1-32).
+    :param twilio_conn_id: the ``twilio2008`` connection.
+    """
+
+    template_fields: Sequence[str] = ("to", "body", "from_", "status_callback", "twilio_conn_id")
+    operator_extra_links = (Twilio2008Link(),)
+    ui_color = "#f22f46"
+
+    def __init__(
+        self,
+        *,
+        to: str | Sequence[str],
+        body: str,
+        from_: str | None = None,
+        status_callback: str | None = None,
+        max_concurrency: int = 4,
+        twilio_conn_id: str = "twilio2008_default",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.to = to
+        self.body = body
+        self.from_ = from_
+        self.status_callback = status_callback
+        self.max_concurrency = max_concurrency
+        self.twilio_conn_id = twilio_conn_id
+
+    @cached_property
+    def hook(self) -> Twilio2008Hook:
+        """Return the hook of ``twilio_conn_id`` (built when the task runs, never at parse time)."""
+        from ..hooks.twilio2008 import Twilio2008Hook
+
+        return Twilio2008Hook(self.twilio_conn_id)
+
+    def execute(self, context: Context) -> Any:
+        """Check every number and the body, then send each message once.
+
+        :param context: the task context.
+        """
+        from ..api import operations as ops
+        from ..api import validate
+        from ..api.errors import Twilio2008ValidationError
+        from ..api.reconcile import Intent
+        from ..links import push_link
+        from .create_once import Create, create_all
+
+        hook = self.hook
+        single = not isinstance(self.to, list | tuple)
+        numbers = [self.to] if single else list(self.to)
+        if not numbers:
+            raise Twilio2008ValidationError("to", "empty list", "a phone number or a non-empty list of them")
+        workers = validate.integer_in_range(self.max_concurrency, "max_concurrency", 1, 32)
+        sender = hook._from(self.from_, "from_", "From")
+        requests = []
+        for index, number in enumerate(numbers):
+            field = "to" if single else f"to[{index}]"
+            if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+                number = str(number)  # a DAG rendering templates as native objects makes "415..." an int
+            if not isinstance(number, str):
+                raise Twilio2008ValidationError(field, f"{number!r} is not text", "a number as a string")
+            try:
+                requests.append(
+                    ops.send_sms(
+                        hook.account_sid,
+                        to=number,
+                        body=self.body,
+                        from_=sender,
+                        status_callback=self.status_callback,
+                    )
+                )
+            except Twilio2008ValidationError as exc:
+                if exc.field != "to":
+                    raise
+                raise Twilio2008ValidationError(
+                    field, exc.problem, exc.accepted, param=exc.param, code=exc.code
+                ) from None
+        recipients = [dict(request.form)["To"] for request in requests]
+        repeated = sorted({number for number in recipients if recipients.count(number) > 1})
+        if repeated:
+            raise Twilio2008ValidationError(
+                "to",
+                f"lists {', '.join(repeated)} more than once",
+                "each number once, so nobody is texted twice",
+            )
+
+        creates = []
+        for request in requests:
+            form = dict(request.form)
+            creates.append(
+                Create(
+                    SMS_KEY + form["To"],
+                    Intent(
+                        kind="sms", to=form["To"], from_=form["From"], created_after="", body=form["Body"]
+                    ),
+                    create=lambda request=request: hook.send_request(request),
+                    fetch=hook.get_sms,
+                    candidates=lambda earlier: hook.list_sms(to=earlier.to, from_=earlier.from_),
+                )
+            )
+        outcomes = create_all(context, creates, workers=workers)
+        errors = [outcome if isinstance(outcome, BaseException) else None for outcome in outcomes]
+        messages = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
+        failed = [(number, error) for number, error in zip(numbers, errors, strict=True) if error is not None]
+        for message in messages:
+            self.log.info("SMS %s to %s: %s", message.sid, message.to, message.status.value)
+        if messages:
+            push_link(context, hook.config.base_url, messages[0].sid)
+        if failed:
+            if len(failed) == 1 and single:
+                raise failed[0][1]  # type: ignore[misc]
+            summary = "; ".join(f"{number}: {type(error).__name__}: {error}" for number, error in failed)
+            from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+            # When an earlier try may have texted someone and we cannot tell, retrying cannot help.
+            unsure = any(isinstance(error, AirflowFailException) for _number, error in failed)
+            raise (AirflowFailException if unsure else AirflowException)(
+                f"{len(failed)} of {len(numbers)} messages were not sent ({summary}); "
+                "a retry sends only those"
+            )
+        results = [message.as_dict() for message in messages]
+        return results[0] if single else results
