@@ -19,12 +19,17 @@ clients, so the rules below exist once:
 - a POST whose answer was lost raises :class:`~.errors.Twilio2008OutcomeUnknownError`, not
   :class:`~.errors.Twilio2008TransportError`: it may have taken effect and is never re-sent;
 - a 2xx body that cannot be read is fetched again for a GET, and for a POST is reported as
-  "may have taken effect".
+  "may have taken effect";
+- a failure is worded by :func:`failure`, not by the HTTP library, so both transports raise
+  the same message for the same event.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+import os
+import socket
+import ssl
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -37,7 +42,7 @@ from .errors import (
 )
 from .operations import ApiRequest
 from .records import Page
-from .retry import LOST_ANSWER, RetryPolicy, parse_retry_after
+from .retry import CONNECT_FAILURE, LOST_ANSWER, RetryPolicy, parse_retry_after
 
 __all__ = [
     "Answer",
@@ -47,6 +52,7 @@ __all__ = [
     "Send",
     "Sleep",
     "exchange",
+    "failure",
     "no_content_flow",
     "page_flow",
     "read_flow",
@@ -126,6 +132,71 @@ class Failure:
 
     kind: str
     detail: str
+
+
+#: What happened to a request that got no complete answer. Each transport maps its library's
+#: exceptions onto one of these and builds the :class:`Failure` with :func:`failure`, so both
+#: transports word the same failure the same way (``requests`` and ``httpx`` do not).
+CANNOT_CONNECT = "cannot-connect"
+CONNECT_TIMEOUT = "connect-timeout"
+NO_ANSWER_IN_TIME = "no-answer-in-time"
+CLOSED_UNANSWERED = "closed-unanswered"
+BODY_STALLED = "body-stalled"
+BODY_CUT_SHORT = "body-cut-short"
+
+_FAILURES: dict[str, tuple[str, str]] = {
+    CANNOT_CONNECT: (CONNECT_FAILURE, "connection failed: {reason}"),
+    CONNECT_TIMEOUT: (CONNECT_FAILURE, "connect timeout: no connection within {timeout:g} s"),
+    NO_ANSWER_IN_TIME: (LOST_ANSWER, "read timeout: no answer within {timeout:g} s"),
+    CLOSED_UNANSWERED: (LOST_ANSWER, "connection lost: the server closed the connection without answering"),
+    BODY_STALLED: (LOST_ANSWER, "read timeout: the answer stalled for {timeout:g} s"),
+    BODY_CUT_SHORT: (
+        LOST_ANSWER,
+        "answer cut short: the connection closed before the whole body came back",
+    ),
+}
+
+
+def failure(event: str, exc: BaseException, *, timeout: float) -> Failure:
+    """Return the :class:`Failure` for ``event``, worded alike whichever HTTP library raised ``exc``.
+
+    :param event: :data:`CANNOT_CONNECT`, :data:`CONNECT_TIMEOUT`, :data:`NO_ANSWER_IN_TIME`,
+        :data:`CLOSED_UNANSWERED`, :data:`BODY_STALLED` or :data:`BODY_CUT_SHORT`.
+    :param exc: the library's exception; only the operating system's or TLS reason found among
+        its causes is quoted (``Connection refused``), never the library's own text.
+    :param timeout: the configured timeout, in seconds.
+    """
+    kind, text = _FAILURES[event]
+    return Failure(kind, text.format(reason=_os_reason(exc), timeout=timeout))
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """Yield ``exc`` and every exception behind it (cause, context, ``reason``, group members)."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        reason = getattr(current, "reason", None)
+        behind = [current.__cause__, current.__context__, reason, *getattr(current, "exceptions", ())]
+        stack.extend(item for item in reversed(behind) if isinstance(item, BaseException))
+
+
+def _os_reason(exc: BaseException) -> str:
+    """Return the TLS or operating-system reason behind ``exc`` (both libraries keep it as a cause)."""
+    for cause in _causes(exc):
+        if isinstance(cause, ssl.SSLError):
+            what = getattr(cause, "reason", None) or cause.strerror or "in the handshake"
+            verify = getattr(cause, "verify_message", None)
+            return f"TLS error {what}" + (f" ({verify})" if verify else "")
+        if isinstance(cause, socket.gaierror) and cause.strerror:
+            return cause.strerror
+        if isinstance(cause, OSError) and isinstance(cause.errno, int) and cause.errno > 0:
+            return os.strerror(cause.errno)
+    return "the server could not be reached"
 
 
 Step = Send | Sleep | Note

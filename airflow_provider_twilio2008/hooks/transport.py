@@ -12,17 +12,32 @@ import logging
 import os
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import requests
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 
 from ..api import exchange, xml
 from ..api.config import ClientConfig
 from ..api.errors import Twilio2008ResponseError, Twilio2008TransportError
-from ..api.exchange import Answer, Failure, Flow, Note, Send, Sleep
+from ..api.exchange import (
+    BODY_CUT_SHORT,
+    BODY_STALLED,
+    CANNOT_CONNECT,
+    CLOSED_UNANSWERED,
+    CONNECT_TIMEOUT,
+    NO_ANSWER_IN_TIME,
+    Answer,
+    Failure,
+    Flow,
+    Note,
+    Send,
+    Sleep,
+    failure,
+)
 from ..api.operations import ApiRequest, Pager
 from ..api.records import Page, Record
 from ..api.retry import CONNECT_FAILURE, LOST_ANSWER, RetryPolicy
@@ -33,19 +48,56 @@ USER_AGENT = "airflow-provider-twilio2008"
 _CHUNK = 64 * 1024
 
 
-def _failure_kind(exc: requests.RequestException) -> str:
-    """Tell whether the request certainly never reached the server."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return CONNECT_FAILURE
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """Yield ``exc`` and the exceptions behind it (``reason``, cause, context)."""
     seen: set[int] = set()
     cause: BaseException | None = exc
     while cause is not None and id(cause) not in seen:
         seen.add(id(cause))
-        if isinstance(cause, NewConnectionError | ConnectionRefusedError):
-            return CONNECT_FAILURE
+        yield cause
         reason = getattr(cause, "reason", None)
         cause = reason if isinstance(reason, BaseException) else (cause.__cause__ or cause.__context__)
+
+
+def _in_tls_handshake(cause: BaseException) -> bool:
+    """Tell whether ``cause`` was raised inside the TLS handshake, before the request was sent.
+
+    urllib3 reports a handshake that times out as a *read* timeout and a refused certificate as
+    an ``SSLError``; httpx reports both as connect errors, which is what they are.
+    """
+    return any(frame.f_code.co_name == "do_handshake" for frame, _ in traceback.walk_tb(cause.__traceback__))
+
+
+def _failure_kind(exc: requests.RequestException) -> str:
+    """Tell whether the request certainly never reached the server."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return CONNECT_FAILURE
+    for cause in _chain(exc):
+        if isinstance(cause, NewConnectionError | ConnectionRefusedError) or _in_tls_handshake(cause):
+            return CONNECT_FAILURE
     return LOST_ANSWER
+
+
+def _unanswered(exc: requests.RequestException, timeout: float) -> Failure:
+    """Describe a request that failed before its answer's head arrived (see :func:`~.exchange.failure`)."""
+    if _failure_kind(exc) == CONNECT_FAILURE:
+        event = CONNECT_TIMEOUT if isinstance(exc, requests.Timeout) else CANNOT_CONNECT
+    elif isinstance(exc, requests.Timeout):
+        event = NO_ANSWER_IN_TIME
+    elif isinstance(exc, requests.ConnectionError):
+        event = CLOSED_UNANSWERED
+    else:
+        return Failure(LOST_ANSWER, f"{type(exc).__name__}: {str(exc)[:300]}")
+    return failure(event, exc, timeout=timeout)
+
+
+def _cut_short(exc: requests.RequestException, timeout: float) -> Failure:
+    """Describe an answer whose body could not be read to its end."""
+    if any(isinstance(cause, ReadTimeoutError | TimeoutError) for cause in _chain(exc)):
+        return failure(BODY_STALLED, exc, timeout=timeout)
+    if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
+        return failure(BODY_CUT_SHORT, exc, timeout=timeout)
+    return Failure(LOST_ANSWER, f"{type(exc).__name__}: {str(exc)[:300]}")
 
 
 class Transport:
@@ -109,14 +161,16 @@ class Transport:
                 headers={"Accept-Encoding": "identity"} if step.stream else None,
             )
         except requests.RequestException as exc:
-            return Failure(_failure_kind(exc), f"{type(exc).__name__}: {str(exc)[:300]}")
+            self._log_failure(request, exc)
+            return _unanswered(exc, self.config.timeout)
         headers = {name.lower(): value for name, value in response.headers.items()}
         if step.stream and response.status_code < 300:
             return Answer(response.status_code, headers, b"", response.reason or "", handle=response)
         try:
             body = self._read_capped(response, request)
         except requests.RequestException as exc:
-            return Failure(_failure_kind(exc), f"{type(exc).__name__}: {str(exc)[:300]}")
+            self._log_failure(request, exc)
+            return _cut_short(exc, self.config.timeout)
         finally:
             response.close()
         self.log.debug(
@@ -127,6 +181,10 @@ class Transport:
             (time.monotonic() - started) * 1000,
         )
         return Answer(response.status_code, headers, body, response.reason or "")
+
+    def _log_failure(self, request: ApiRequest, exc: requests.RequestException) -> None:
+        """Log the library's own account of a failure at debug level (the error gives the shared one)."""
+        self.log.debug("%s %s: %s: %s", request.method, request.path, type(exc).__name__, str(exc)[:300])
 
     def _read_capped(self, response: requests.Response, request: ApiRequest) -> bytes:
         """Read the whole body, refusing more than ``MAX_BODY_BYTES``.

@@ -19,20 +19,55 @@ import httpx
 from ..api import exchange, xml
 from ..api.config import ClientConfig
 from ..api.errors import Twilio2008ResponseError
-from ..api.exchange import Answer, Failure, Flow, Note, Send, Sleep
+from ..api.exchange import (
+    BODY_CUT_SHORT,
+    BODY_STALLED,
+    CANNOT_CONNECT,
+    CLOSED_UNANSWERED,
+    CONNECT_TIMEOUT,
+    NO_ANSWER_IN_TIME,
+    Answer,
+    Failure,
+    Flow,
+    Note,
+    Send,
+    Sleep,
+    failure,
+)
 from ..api.operations import ApiRequest, Pager
 from ..api.records import Page
 from ..api.retry import CONNECT_FAILURE, LOST_ANSWER, RetryPolicy
 
 T = TypeVar("T")
 USER_AGENT = "airflow-provider-twilio2008"
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
-def _failure(exc: httpx.HTTPError) -> Failure:
-    """Classify an httpx failure: was the request certainly never sent?"""
-    kind = CONNECT_FAILURE if isinstance(exc, _NEVER_SENT) else LOST_ANSWER
-    return Failure(kind, f"{type(exc).__name__}: {str(exc)[:300]}")
+def _unanswered(exc: httpx.HTTPError, timeout: float) -> Failure:
+    """Describe a request that failed before its answer's head arrived (see :func:`~.exchange.failure`).
+
+    Connect errors (refused, DNS, TLS handshake) and connect or pool timeouts mean the request
+    was certainly never sent; anything later may have reached the server.
+    """
+    if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+        return failure(CONNECT_TIMEOUT, exc, timeout=timeout)
+    if isinstance(exc, httpx.ConnectError):
+        return failure(CANNOT_CONNECT, exc, timeout=timeout)
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return Failure(CONNECT_FAILURE, f"{type(exc).__name__}: {str(exc)[:300]}")
+    if isinstance(exc, httpx.TimeoutException):
+        return failure(NO_ANSWER_IN_TIME, exc, timeout=timeout)
+    if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
+        return failure(CLOSED_UNANSWERED, exc, timeout=timeout)
+    return Failure(LOST_ANSWER, f"{type(exc).__name__}: {str(exc)[:300]}")
+
+
+def _cut_short(exc: httpx.HTTPError, timeout: float) -> Failure:
+    """Describe an answer whose body could not be read to its end."""
+    if isinstance(exc, httpx.TimeoutException):
+        return failure(BODY_STALLED, exc, timeout=timeout)
+    if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
+        return failure(BODY_CUT_SHORT, exc, timeout=timeout)
+    return Failure(LOST_ANSWER, f"{type(exc).__name__}: {str(exc)[:300]}")
 
 
 class AsyncTransport:
@@ -104,18 +139,27 @@ class AsyncTransport:
         if request.form:
             content = urlencode(request.form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        outgoing = self.client.build_request(
+            request.method, self.config.base_url + request.target, content=content, headers=headers
+        )
         try:
-            async with self.client.stream(
-                request.method,
-                self.config.base_url + request.target,
-                content=content,
-                headers=headers,
-            ) as response:
-                body = await self._read_capped(response, request)
+            response = await self.client.send(outgoing, stream=True)
         except httpx.HTTPError as exc:
-            return _failure(exc)
+            self._log_failure(request, exc)
+            return _unanswered(exc, self.config.timeout)
+        try:
+            body = await self._read_capped(response, request)
+        except httpx.HTTPError as exc:
+            self._log_failure(request, exc)
+            return _cut_short(exc, self.config.timeout)
+        finally:
+            await response.aclose()
         lowered = {name.lower(): value for name, value in response.headers.items()}
         return Answer(response.status_code, lowered, body, response.reason_phrase or "")
+
+    def _log_failure(self, request: ApiRequest, exc: httpx.HTTPError) -> None:
+        """Log the library's own account of a failure at debug level (the error gives the shared one)."""
+        self.log.debug("%s %s: %s: %s", request.method, request.path, type(exc).__name__, str(exc)[:300])
 
     async def _read_capped(self, response: httpx.Response, request: ApiRequest) -> bytes:
         """Read the whole body, refusing more than ``MAX_BODY_BYTES``."""
