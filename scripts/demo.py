@@ -33,8 +33,11 @@ def configure_airflow(home: Path, conn_uri: str) -> None:
     )
 
 
-def run_dag() -> str:
-    """Run the example DAG with ``dag.test()`` and return the run's final state."""
+def run_dag(recordings: Path) -> str:
+    """Run the example DAG with ``dag.test()``, print each task and what it returned; return the state.
+
+    :param recordings: where the DAG saves the recorded answer.
+    """
     from airflow.dag_processing.dagbag import DagBag
     from airflow.utils import db
 
@@ -43,10 +46,26 @@ def run_dag() -> str:
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     dag = bag.dags[DAG_ID]
-    run = dag.test()
+    run = dag.test(run_conf={"recordings_dir": str(recordings)})
     print(f"\n== DAG run {run.run_id}: {run.state}")
+    results = {}
     for ti in sorted(run.get_task_instances(), key=lambda ti: ti.start_date or ti.end_date):
-        print(f"   task {ti.task_id:<14} {ti.state}")
+        print(f"   task {ti.task_id:<16} {ti.state}")
+        results[ti.task_id] = ti.xcom_pull(task_ids=ti.task_id)
+    call = results.get("wait_for_call") or results.get("place_call") or {}
+    answer = results.get("wait_for_answer") or {}
+    sms = results.get("text_summary") or {}
+    print("\n== What the tasks returned (XCom)")
+    print(
+        f"   call        {call.get('sid')} to {call.get('to')}: "
+        f"{call.get('status_name')}, {call.get('duration')}s"
+    )
+    print(
+        f"   recording   {answer.get('sid')}: {answer.get('duration')}s, "
+        f"saved to {results.get('download_answer')}"
+    )
+    print(f"   transcript  {answer.get('transcription_status')}: {answer.get('transcription_text')!r}")
+    print(f"   sms         {sms.get('sid')} to {sms.get('to')}: {sms.get('body')!r}")
     return str(run.state)
 
 
@@ -60,18 +79,12 @@ def report() -> None:
         print(
             f"   call {call.sid} to {call.called}: {call.status.name}, {call.duration}s, price {call.price}"
         )
-        for recording in hook.list_recordings(call.sid):
-            print(f"     recording {recording.sid}: {recording.duration}s")
-            for transcription in hook.list_transcriptions(recording.sid):
-                print(
-                    f"     transcription {transcription.status.value}: {transcription.transcription_text!r}"
-                )
     for sms in hook.list_sms():
         deadline = time.monotonic() + 10
         while not sms.status.is_terminal and time.monotonic() < deadline:
             time.sleep(0.1)
             sms = hook.get_sms(sms.sid)
-        print(f"   sms {sms.sid} to {sms.to}: {sms.status.value}: {sms.body!r}")
+        print(f"   sms {sms.sid} to {sms.to}: {sms.status.value}")
 
 
 def main() -> int:
@@ -90,7 +103,9 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="twilio2008-demo-") as home:
             configure_airflow(Path(home), conn_uri)
             print(f"== Running DAG {DAG_ID} with dag.test() in real Airflow (home {home})")
-            state = run_dag()
+            recordings = Path(tempfile.gettempdir()) / "twilio2008-demo-recordings"
+            recordings.mkdir(exist_ok=True)
+            state = run_dag(recordings)
             report()
     finally:
         emulator.terminate()
