@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import (
     Twilio2008Error,
@@ -30,7 +30,12 @@ from .errors import (
     Twilio2008TransportError,
     Twilio2008ValidationError,
 )
-from .records import Call, CallStatus, Recording, Transcription, TranscriptionStatus
+
+# The records module builds a dozen dataclasses when imported (about 10 ms), and the operator
+# and sensor modules import this one at DAG-parse time for its defaults: the records are
+# imported where the functions below run, not here.
+if TYPE_CHECKING:
+    from .records import Call, CallStatus, Recording, Transcription
 
 __all__ = [
     "DEFAULT_FAILED_STATUSES",
@@ -90,6 +95,8 @@ def parse_failed_statuses(values: Iterable[CallStatus | int | str] | str) -> fro
     :param values: the statuses; a single string is one status.
     :raises Twilio2008ValidationError: a value is not a call status, or names a status that is not final.
     """
+    from .records import CallStatus
+
     items = [values] if isinstance(values, str | int) else list(values)
     found: set[CallStatus] = set()
     for item in items:
@@ -161,6 +168,8 @@ def recording_outcome(
     :param grace_seconds: how long after the call's end a missing recording is still awaited.
     :param now: the current time (defaults to now, UTC).
     """
+    from .records import TranscriptionStatus
+
     mine = [recording for recording in recordings if recording.call_sid in (None, call.sid)]
     if not mine:
         if call.status.is_terminal:
