@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,3 +88,27 @@ def test_readme_dag_test_passes_in_a_new_project(
     result.assert_outcomes(passed=1)
     assert not (pytester.path / "airflow").exists(), "Airflow wrote to its default home (~/airflow)"
     assert not [p.name for p in temp.iterdir() if p.name.startswith("twilio2008-pytest-airflow-")]
+
+
+def test_readme_operator_dag_runs_against_the_emulator(
+    twilio2008_airflow: Any,
+    twilio2008_emulator: EmulatorHandle,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    code = readme_python_block("## Operators, sensors, notifier")
+    assert 'destination="/tmp/recordings/"' in code
+    code = code.replace('destination="/tmp/recordings/"', f'destination="{tmp_path}/"')
+    twilio2008_emulator.set_connection_env(monkeypatch)
+    namespace: dict[str, Any] = {"__name__": "readme_operator_example"}
+    exec(compile(code, f"{README}:Operators", "exec"), namespace)
+    dag = namespace["appointment_survey"]()  # the @dag function; the README calls it bare
+    run = twilio2008_airflow.run_dag(dag)
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert run.state == "success", states
+    state = twilio2008_emulator.state()
+    assert len(state["calls"]) == 1 and state["calls"][0]["status"] == 2
+    assert sorted(sms["to"] for sms in state["sms"]) == ["4155550101", "4155550102"]
+    assert all(sms["body"].startswith("Answer: ") for sms in state["sms"])
+    (saved,) = tmp_path.iterdir()
+    assert saved.suffix == ".wav" and saved.read_bytes()[:4] == b"RIFF"
