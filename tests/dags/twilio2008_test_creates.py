@@ -5,7 +5,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import DAG
 
-from airflow_provider_twilio2008.operators.calls import MakeCallOperator
+from airflow_provider_twilio2008.operators.calls import MakeCallOperator, RedirectCallOperator
 from airflow_provider_twilio2008.operators.sms import SendSMSOperator
 
 START = pendulum.datetime(2026, 1, 1, tz="UTC")
@@ -48,3 +48,15 @@ with DAG(
     render_template_as_native_obj=True,
 ) as send_sms:
     SendSMSOperator(task_id="sms", to="{{ params.to }}", body="{{ params.body }}", max_concurrency=3)
+
+with DAG(
+    "twilio2008_test_redirect_call",
+    schedule=None,
+    start_date=START,
+    params={"call_sid": ""},
+) as redirect_call:
+    RedirectCallOperator(
+        task_id="hang_up",
+        call_sid="{{ params.call_sid }}",
+        url="{{ conn.twilio2008_default.host }}/twiml/hangup",
+    )

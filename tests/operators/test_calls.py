@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -78,3 +79,30 @@ def test_a_retry_after_a_lost_answer_finds_the_call_the_first_try_placed(emulato
     assert result.tries("call") == 2
     (placed,) = _calls(emulator)
     assert result.xcom("call")["sid"] == placed.sid
+
+
+def test_redirecting_a_live_call_to_hangup_ends_it(emulator: Any) -> None:
+    with Twilio2008Hook() as hook:
+        call = hook.make_call("4155550134", None, f"{emulator.base_url}/twiml/pause?length=3000")
+        deadline = time.monotonic() + 10
+        while hook.get_call(call.sid).status.name != "IN_PROGRESS" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        result = run_dag("twilio2008_test_redirect_call", call_sid=call.sid)
+        assert result.state == "success", result.states
+        assert result.xcom("hang_up")["sid"] == call.sid
+        while not hook.get_call(call.sid).status.is_terminal and time.monotonic() < deadline:
+            time.sleep(0.05)
+        ended = hook.get_call(call.sid)
+    assert ended.status.name == "COMPLETED" and ended.duration < 3000
+
+
+def test_redirecting_a_call_that_is_not_live_fails_with_twilio_code_21220(
+    emulator: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with Twilio2008Hook() as hook:
+        call = hook.make_call("5005550001", None, f"{emulator.base_url}/twiml/say")  # busy: never live
+        while not hook.get_call(call.sid).status.is_terminal:
+            time.sleep(0.05)
+    result = run_dag("twilio2008_test_redirect_call", call_sid=call.sid)
+    assert result.state == "failed"
+    assert "21220" in "".join(capfd.readouterr())
