@@ -1,0 +1,1 @@
+"""Operators that place calls, send SMS, redirect calls and download recordings."""
