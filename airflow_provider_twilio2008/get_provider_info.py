@@ -30,6 +30,8 @@ def get_provider_info() -> dict[str, Any]:
         "hooks": [
             {"integration-name": INTEGRATION, "python-modules": [HOOK_MODULE]},
         ],
+        "notifications": ["airflow_provider_twilio2008.notifications.sms.Twilio2008SmsNotifier"],
+        "extra-links": ["airflow_provider_twilio2008.links.Twilio2008Link"],
         "connection-types": [
             {
                 "connection-type": "twilio2008",
