@@ -46,6 +46,7 @@ from .retry import CONNECT_FAILURE, LOST_ANSWER, RetryPolicy, parse_retry_after
 
 __all__ = [
     "Answer",
+    "BodyBuffer",
     "Failure",
     "Flow",
     "Note",
@@ -361,3 +362,39 @@ def text_flow(request: ApiRequest, policy: RetryPolicy) -> Flow[str]:
         return answer.body.decode(charset, errors="replace")
     except LookupError:
         return answer.body.decode("utf-8", errors="replace")
+
+
+class BodyBuffer:
+    """Collect a response body chunk by chunk, refusing more than ``limit`` bytes.
+
+    Reading in chunks bounds memory: a huge or endless body is cut off at the cap instead of
+    being downloaded before the size check. Both transports feed it.
+
+    :param request: the request the body answers (named in the error).
+    :param limit: the most bytes accepted.
+    """
+
+    def __init__(self, request: ApiRequest, limit: int = xml.MAX_BODY_BYTES) -> None:
+        self.request = request
+        self.limit = limit
+        self.size = 0
+        self._chunks: list[bytes] = []
+
+    def add(self, chunk: bytes) -> None:
+        """Add the next chunk.
+
+        :param chunk: bytes read from the body.
+        :raises Twilio2008ResponseError: the body has grown past the limit.
+        """
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise Twilio2008ResponseError(
+                f"response body exceeds the {self.limit}-byte limit; refused",
+                method=self.request.method,
+                path=self.request.path,
+            )
+        self._chunks.append(chunk)
+
+    def value(self) -> bytes:
+        """Return the body read so far."""
+        return b"".join(self._chunks)

@@ -20,9 +20,9 @@ from typing import IO, Any, TypeVar
 import requests
 from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 
-from ..api import exchange, xml
+from ..api import exchange
 from ..api.config import ClientConfig
-from ..api.errors import Twilio2008ResponseError, Twilio2008TransportError
+from ..api.errors import Twilio2008TransportError
 from ..api.exchange import (
     BODY_CUT_SHORT,
     BODY_STALLED,
@@ -31,6 +31,7 @@ from ..api.exchange import (
     CONNECT_TIMEOUT,
     NO_ANSWER_IN_TIME,
     Answer,
+    BodyBuffer,
     Failure,
     Flow,
     Note,
@@ -187,23 +188,11 @@ class Transport:
         self.log.debug("%s %s: %s: %s", request.method, request.path, type(exc).__name__, str(exc)[:300])
 
     def _read_capped(self, response: requests.Response, request: ApiRequest) -> bytes:
-        """Read the whole body, refusing more than ``MAX_BODY_BYTES``.
-
-        Reading in chunks bounds memory: a huge or endless body is cut off at the cap instead
-        of being downloaded before the size check.
-        """
-        chunks: list[bytes] = []
-        size = 0
+        """Read the whole body, refusing more than ``MAX_BODY_BYTES`` (see :class:`BodyBuffer`)."""
+        body = BodyBuffer(request)
         for chunk in response.iter_content(_CHUNK):
-            size += len(chunk)
-            if size > xml.MAX_BODY_BYTES:
-                raise Twilio2008ResponseError(
-                    f"response body exceeds the {xml.MAX_BODY_BYTES}-byte limit; refused",
-                    method=request.method,
-                    path=request.path,
-                )
-            chunks.append(chunk)
-        return b"".join(chunks)
+            body.add(chunk)
+        return body.value()
 
     def record(self, request: ApiRequest) -> Any:
         """Send ``request`` and return the record its answer holds."""

@@ -54,7 +54,67 @@ def _timeout_event(call_sid: str, timeout_at: float | None) -> TriggerEvent:
     )
 
 
-class CallCompletedTrigger(BaseTrigger):
+class _CallWaitTrigger(BaseTrigger):
+    """What both triggers share: the call, the connection, the interval, the deadline, the loop.
+
+    :param call_sid: the call to watch.
+    :param twilio_conn_id: the ``twilio2008`` connection.
+    :param poll_interval: seconds between checks (the account's shared poller uses the smallest).
+    :param timeout_at: Unix time at which the wait times out, if any.
+    """
+
+    def __init__(
+        self, *, call_sid: str, twilio_conn_id: str, poll_interval: float, timeout_at: float | None
+    ) -> None:
+        super().__init__()
+        self.call_sid = call_sid
+        self.twilio_conn_id = twilio_conn_id
+        self.poll_interval = float(poll_interval)
+        self.timeout_at = timeout_at
+
+    def _kwargs(self) -> dict[str, Any]:
+        """Return the kwargs of this kind of wait (beside the shared ones)."""
+        raise NotImplementedError
+
+    def _watch(self, poller: AccountPoller) -> AsyncIterator[Snapshot]:
+        """Register with the poller for what this wait needs."""
+        raise NotImplementedError
+
+    def _decide(self, snapshot: Snapshot) -> Outcome:
+        """Return what one round's records mean for this wait."""
+        raise NotImplementedError
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        """Return the class path and JSON-safe kwargs (no secret)."""
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            {
+                "call_sid": self.call_sid,
+                **self._kwargs(),
+                "twilio_conn_id": self.twilio_conn_id,
+                "poll_interval": self.poll_interval,
+                "timeout_at": self.timeout_at,
+            },
+        )
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        """Yield one event once the wait is over: done, failed, an error, or the deadline."""
+        async for snapshot in self._watch(AccountPoller.shared(self.twilio_conn_id)):
+            if snapshot.error is not None:
+                yield _error_event(snapshot)
+                return
+            if _timed_out(self.timeout_at):
+                yield _timeout_event(self.call_sid, self.timeout_at)
+                return
+            assert snapshot.call is not None
+            outcome = self._decide(snapshot)
+            if outcome.state != "waiting":
+                yield TriggerEvent(outcome.as_event())
+                return
+            self.log.debug("%s", outcome.message)
+
+
+class CallCompletedTrigger(_CallWaitTrigger):
     """Wait until a call reaches a final status.
 
     :param call_sid: the call to wait for.
@@ -73,46 +133,26 @@ class CallCompletedTrigger(BaseTrigger):
         poll_interval: float,
         timeout_at: float | None = None,
     ) -> None:
-        super().__init__()
-        self.timeout_at = timeout_at
-        self.call_sid = call_sid
-        self.failed_statuses = [int(status) for status in parse_failed_statuses(failed_statuses)]
-        self.twilio_conn_id = twilio_conn_id
-        self.poll_interval = float(poll_interval)
-
-    def serialize(self) -> tuple[str, dict[str, Any]]:
-        """Return the class path and JSON-safe kwargs (no secret)."""
-        return (
-            f"{type(self).__module__}.{type(self).__qualname__}",
-            {
-                "call_sid": self.call_sid,
-                "failed_statuses": sorted(self.failed_statuses),
-                "twilio_conn_id": self.twilio_conn_id,
-                "poll_interval": self.poll_interval,
-                "timeout_at": self.timeout_at,
-            },
+        super().__init__(
+            call_sid=call_sid,
+            twilio_conn_id=twilio_conn_id,
+            poll_interval=poll_interval,
+            timeout_at=timeout_at,
         )
+        self.failed_statuses = sorted(int(status) for status in parse_failed_statuses(failed_statuses))
 
-    async def run(self) -> AsyncIterator[TriggerEvent]:
-        """Yield one event once the call has ended (or the wait cannot go on)."""
-        failed = parse_failed_statuses(self.failed_statuses)
-        poller = AccountPoller.shared(self.twilio_conn_id)
-        async for snapshot in poller.watch(self.call_sid, self.poll_interval):
-            if snapshot.error is not None:
-                yield _error_event(snapshot)
-                return
-            if _timed_out(self.timeout_at):
-                yield _timeout_event(self.call_sid, self.timeout_at)
-                return
-            assert snapshot.call is not None
-            outcome = call_outcome(snapshot.call, failed)
-            if outcome.state != "waiting":
-                yield TriggerEvent(outcome.as_event())
-                return
-            self.log.debug("%s", outcome.message)
+    def _kwargs(self) -> dict[str, Any]:
+        return {"failed_statuses": self.failed_statuses}
+
+    def _watch(self, poller: AccountPoller) -> AsyncIterator[Snapshot]:
+        return poller.watch(self.call_sid, self.poll_interval)
+
+    def _decide(self, snapshot: Snapshot) -> Outcome:
+        assert snapshot.call is not None
+        return call_outcome(snapshot.call, parse_failed_statuses(self.failed_statuses))
 
 
-class RecordingAvailableTrigger(BaseTrigger):
+class RecordingAvailableTrigger(_CallWaitTrigger):
     """Wait until a call has a recording (and, when asked, a finished transcription).
 
     :param call_sid: the call whose recording is awaited.
@@ -133,53 +173,30 @@ class RecordingAvailableTrigger(BaseTrigger):
         grace_seconds: float = DEFAULT_RECORDING_GRACE,
         timeout_at: float | None = None,
     ) -> None:
-        super().__init__()
-        self.timeout_at = timeout_at
-        self.call_sid = call_sid
+        super().__init__(
+            call_sid=call_sid,
+            twilio_conn_id=twilio_conn_id,
+            poll_interval=poll_interval,
+            timeout_at=timeout_at,
+        )
         self.wait_for_transcription = bool(wait_for_transcription)
         self.grace_seconds = float(grace_seconds)
-        self.twilio_conn_id = twilio_conn_id
-        self.poll_interval = float(poll_interval)
 
-    def serialize(self) -> tuple[str, dict[str, Any]]:
-        """Return the class path and JSON-safe kwargs (no secret)."""
-        return (
-            f"{type(self).__module__}.{type(self).__qualname__}",
-            {
-                "call_sid": self.call_sid,
-                "wait_for_transcription": self.wait_for_transcription,
-                "grace_seconds": self.grace_seconds,
-                "twilio_conn_id": self.twilio_conn_id,
-                "poll_interval": self.poll_interval,
-                "timeout_at": self.timeout_at,
-            },
+    def _kwargs(self) -> dict[str, Any]:
+        return {"wait_for_transcription": self.wait_for_transcription, "grace_seconds": self.grace_seconds}
+
+    def _watch(self, poller: AccountPoller) -> AsyncIterator[Snapshot]:
+        return poller.watch(
+            self.call_sid, self.poll_interval, recordings=True, transcriptions=self.wait_for_transcription
         )
 
-    async def run(self) -> AsyncIterator[TriggerEvent]:
-        """Yield one event once the recording is there (or will not come)."""
-        poller = AccountPoller.shared(self.twilio_conn_id)
-        async for snapshot in poller.watch(
-            self.call_sid,
-            self.poll_interval,
-            recordings=True,
-            transcriptions=self.wait_for_transcription,
-        ):
-            if snapshot.error is not None:
-                yield _error_event(snapshot)
-                return
-            if _timed_out(self.timeout_at):
-                yield _timeout_event(self.call_sid, self.timeout_at)
-                return
-            assert snapshot.call is not None
-            outcome: Outcome = recording_outcome(
-                snapshot.call,
-                snapshot.recordings,
-                snapshot.transcriptions,
-                wait_for_transcription=self.wait_for_transcription,
-                grace_seconds=self.grace_seconds,
-                now=datetime.now(timezone.utc),
-            )
-            if outcome.state != "waiting":
-                yield TriggerEvent(outcome.as_event())
-                return
-            self.log.debug("%s", outcome.message)
+    def _decide(self, snapshot: Snapshot) -> Outcome:
+        assert snapshot.call is not None
+        return recording_outcome(
+            snapshot.call,
+            snapshot.recordings,
+            snapshot.transcriptions,
+            wait_for_transcription=self.wait_for_transcription,
+            grace_seconds=self.grace_seconds,
+            now=datetime.now(timezone.utc),
+        )

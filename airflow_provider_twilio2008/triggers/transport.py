@@ -16,9 +16,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from ..api import exchange, xml
+from ..api import exchange
 from ..api.config import ClientConfig
-from ..api.errors import Twilio2008ResponseError
 from ..api.exchange import (
     BODY_CUT_SHORT,
     BODY_STALLED,
@@ -27,6 +26,7 @@ from ..api.exchange import (
     CONNECT_TIMEOUT,
     NO_ANSWER_IN_TIME,
     Answer,
+    BodyBuffer,
     Failure,
     Flow,
     Note,
@@ -163,18 +163,10 @@ class AsyncTransport:
 
     async def _read_capped(self, response: httpx.Response, request: ApiRequest) -> bytes:
         """Read the whole body, refusing more than ``MAX_BODY_BYTES``."""
-        chunks: list[bytes] = []
-        size = 0
+        body = BodyBuffer(request)
         async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > xml.MAX_BODY_BYTES:
-                raise Twilio2008ResponseError(
-                    f"response body exceeds the {xml.MAX_BODY_BYTES}-byte limit; refused",
-                    method=request.method,
-                    path=request.path,
-                )
-            chunks.append(chunk)
-        return b"".join(chunks)
+            body.add(chunk)
+        return body.value()
 
     async def record(self, request: ApiRequest) -> Any:
         """Send ``request`` and return the record its answer holds."""
