@@ -30,6 +30,25 @@ def get_provider_info() -> dict[str, Any]:
         "hooks": [
             {"integration-name": INTEGRATION, "python-modules": [HOOK_MODULE]},
         ],
+        "operators": [
+            {
+                "integration-name": INTEGRATION,
+                "python-modules": [
+                    "airflow_provider_twilio2008.operators.calls",
+                    "airflow_provider_twilio2008.operators.sms",
+                    "airflow_provider_twilio2008.operators.recordings",
+                ],
+            }
+        ],
+        "sensors": [
+            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_twilio2008.sensors.calls"]}
+        ],
+        "triggers": [
+            {
+                "integration-name": INTEGRATION,
+                "python-modules": ["airflow_provider_twilio2008.triggers.calls"],
+            }
+        ],
         "notifications": ["airflow_provider_twilio2008.notifications.sms.Twilio2008SmsNotifier"],
         "extra-links": ["airflow_provider_twilio2008.links.Twilio2008Link"],
         "connection-types": [

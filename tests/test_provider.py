@@ -70,3 +70,37 @@ def test_provider_info_imports_nothing_heavy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     assert get_provider_info()["connection-types"][0]["connection-type"] == "twilio2008"
+
+
+def test_every_listed_module_and_class_imports() -> None:
+    from importlib import import_module
+
+    from airflow_provider_twilio2008.get_provider_info import get_provider_info
+
+    info = get_provider_info()
+    modules = [
+        m
+        for key in ("hooks", "operators", "sensors", "triggers")
+        for g in info[key]
+        for m in g["python-modules"]
+    ]
+    assert len(modules) == 6
+    for module in modules:
+        import_module(module)
+    for path in info["notifications"] + info["extra-links"]:
+        module, _, name = path.rpartition(".")
+        assert hasattr(import_module(module), name), path
+
+
+def test_airflow_cli_lists_the_notifier() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    airflow = Path(sys.executable).with_name("airflow")
+    out = subprocess.run(
+        [str(airflow), "providers", "notifications"], capture_output=True, text=True, timeout=120
+    )
+    assert "airflow_provider_twilio2008.notifications.sms.Twilio2008SmsNotifier" in out.stdout, out.stderr[
+        -2000:
+    ]
