@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DagResult", "run_dag"]
+__all__ = ["DagResult", "run_dag", "run_dag_source"]
 
 
 @dataclass
@@ -64,3 +64,35 @@ def _folders() -> list[Any]:
 
     root = Path(__file__).resolve().parent.parent
     return [root / "tests" / "dags", root / "dags_examples"]
+
+
+LOCAL_BUNDLE = "airflow.dag_processing.bundles.local.LocalDagBundle"
+
+
+def run_dag_source(
+    source: str, dag_id: str, folder: Any, monkeypatch: Any, run_conf: dict[str, Any] | None = None
+) -> Any:
+    """Write ``source`` as the only DAG file of a new bundle folder and run ``dag_id`` with dag.test().
+
+    dag.test() runs only DAGs that a configured bundle holds, so the folder joins the bundles
+    (first: dag.test() parses bundles in order until it finds the DAG).
+
+    :param source: the DAG file's text.
+    :param dag_id: the DAG to run.
+    :param folder: a new folder (``tmp_path / "dags"``) for the bundle.
+    :param monkeypatch: the test's monkeypatch (the bundle list is restored after the test).
+    :param run_conf: the run's conf.
+    """
+    import json
+
+    from airflow.configuration import conf
+    from airflow.dag_processing.dagbag import DagBag
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{dag_id}.py").write_text(source)
+    bundles = [{"name": dag_id, "classpath": LOCAL_BUNDLE, "kwargs": {"path": str(folder)}}]
+    bundles += [b for b in conf.getjson("dag_processor", "dag_bundle_config_list") if b["name"] != dag_id]
+    monkeypatch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
+    bag = DagBag(dag_folder=str(folder))
+    assert bag.import_errors == {}
+    return bag.dags[dag_id].test(run_conf=run_conf)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +11,10 @@ import pytest
 
 from airflow_provider_twilio2008.api.errors import Twilio2008ValidationError
 from airflow_provider_twilio2008.links import LINK_NAME, LINK_XCOM_KEY, Twilio2008Link, link_for
+from tests.helpers import run_dag_source
 
 CALL_SID = "CA" + "0123456789abcdef" * 2
 SMS_SID = "SM" + "fedcba9876543210" * 2
-LOCAL_BUNDLE = "airflow.dag_processing.bundles.local.LocalDagBundle"
 DAG_ID = "twilio2008_links"
 LINK_DAG = f'''
 import pendulum
@@ -68,33 +67,6 @@ with DAG("{DAG_ID}", schedule=None, start_date=pendulum.datetime(2026, 1, 1, tz=
 
     created >> read_links()
 '''
-
-
-@pytest.fixture(scope="module")
-def airflow_db() -> None:
-    """Create a fresh metadata database (dag.test() needs one)."""
-    from airflow.utils import db
-
-    db.resetdb()
-
-
-def run_dag_source(source: str, dag_id: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Write ``source`` as the only DAG file of a new bundle folder and run ``dag_id`` with dag.test().
-
-    dag.test() runs only DAGs that a configured bundle holds, so the folder joins the bundles
-    (first: dag.test() parses bundles in order until it finds the DAG).
-    """
-    from airflow.configuration import conf
-    from airflow.dag_processing.dagbag import DagBag
-
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{dag_id}.py").write_text(source)
-    bundles = [{"name": dag_id, "classpath": LOCAL_BUNDLE, "kwargs": {"path": str(folder)}}]
-    bundles += [b for b in conf.getjson("dag_processor", "dag_bundle_config_list") if b["name"] != dag_id]
-    monkeypatch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
-    bag = DagBag(dag_folder=str(folder))
-    assert bag.import_errors == {}
-    return bag.dags[dag_id].test()
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import subprocess
 import sys
@@ -17,11 +16,11 @@ from airflow_provider_twilio2008.notifications.sms import (
     Twilio2008SmsNotifier,
     send_twilio2008_sms_notification,
 )
+from tests.helpers import run_dag_source
 
 OWN_NUMBER = "5005550006"
 ONCALL = "4155550134"
 BACKUP = "4155550135"
-LOCAL_BUNDLE = "airflow.dag_processing.bundles.local.LocalDagBundle"
 FAILING_DAG = f"""
 import pendulum
 from airflow.sdk import DAG, task
@@ -54,33 +53,6 @@ def emulator(twilio2008_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The emulator, as the default connection (its ``default_from`` is the account's number)."""
     twilio2008_emulator.set_connection_env(monkeypatch)
     return twilio2008_emulator
-
-
-@pytest.fixture(scope="module")
-def airflow_db() -> None:
-    """Create a fresh metadata database (dag.test() needs one)."""
-    from airflow.utils import db
-
-    db.resetdb()
-
-
-def run_dag_source(source: str, dag_id: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Write ``source`` as the only DAG file of a new bundle folder and run ``dag_id`` with dag.test().
-
-    dag.test() runs only DAGs that a configured bundle holds, so the folder joins the bundles.
-    """
-    from airflow.configuration import conf
-    from airflow.dag_processing.dagbag import DagBag
-
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{dag_id}.py").write_text(source)
-    # First in the list: dag.test() parses bundles in order until it finds the DAG.
-    bundles = [{"name": dag_id, "classpath": LOCAL_BUNDLE, "kwargs": {"path": str(folder)}}]
-    bundles += [b for b in conf.getjson("dag_processor", "dag_bundle_config_list") if b["name"] != dag_id]
-    monkeypatch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
-    bag = DagBag(dag_folder=str(folder))
-    assert bag.import_errors == {}
-    return bag.dags[dag_id].test()
 
 
 def logged(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -15,13 +14,13 @@ import pytest
 from airflow_provider_twilio2008.api.errors import Twilio2008TransportError, Twilio2008ValidationError
 from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
 from airflow_provider_twilio2008.operators.recordings import DownloadRecordingOperator
+from tests.helpers import run_dag_source
 
 pytestmark = pytest.mark.twilio2008_time_scale(200)
 
 PERSON = "4155550134"
 WAV_MAGIC = b"RIFF"
 MP3_MAGIC = b"\xff\xfb"
-LOCAL_BUNDLE = "airflow.dag_processing.bundles.local.LocalDagBundle"
 #: A rule that changes nothing but counts every REST request the emulator receives.
 COUNTER = {"kind": "latency", "latency_ms": 0, "count": 1_000_000}
 
@@ -200,14 +199,6 @@ def test_bad_input_is_refused_before_any_request(
     assert rest_requests(twilio2008_emulator) == 1, "the counter sees requests"
 
 
-@pytest.fixture(scope="module")
-def airflow_db() -> None:
-    """Create a fresh metadata database (dag.test() needs one)."""
-    from airflow.utils import db
-
-    db.resetdb()
-
-
 RECORDING_DAG = """
 import pendulum
 from airflow.sdk import DAG
@@ -227,28 +218,6 @@ with DAG(
         fmt="{{ params.fmt }}",
     )
 """
-
-
-def run_dag_source(
-    source: str, dag_id: str, folder: Path, monkeypatch: pytest.MonkeyPatch, run_conf: dict[str, Any]
-) -> Any:
-    """Write ``source`` as the only DAG file of a new bundle folder and run ``dag_id`` with dag.test().
-
-    dag.test() runs only DAGs that a configured bundle holds, so the folder joins the bundles
-    (first: dag.test() parses bundles in order until it finds the DAG).
-    """
-    from airflow.configuration import conf as airflow_conf
-    from airflow.dag_processing.dagbag import DagBag
-
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{dag_id}.py").write_text(source)
-    bundles = [{"name": dag_id, "classpath": LOCAL_BUNDLE, "kwargs": {"path": str(folder)}}]
-    configured = airflow_conf.getjson("dag_processor", "dag_bundle_config_list")
-    bundles += [b for b in configured if b["name"] != dag_id]
-    monkeypatch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
-    bag = DagBag(dag_folder=str(folder))
-    assert bag.import_errors == {}
-    return bag.dags[dag_id].test(run_conf=run_conf)
 
 
 def test_a_dag_run_renders_the_fields_and_returns_the_url_as_xcom(
