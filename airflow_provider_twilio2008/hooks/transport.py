@@ -230,6 +230,11 @@ class Transport:
             if hasattr(destination, "write"):
                 return self._copy(response, destination, request)  # type: ignore[arg-type]
             target = Path(destination)  # type: ignore[arg-type]
+            if target.exists() and not target.is_file():
+                # A device, FIFO or socket (/dev/stdout, a named pipe): write into it. Replacing
+                # it atomically would swap the device for a regular file (as root: /dev/null).
+                with target.open("wb") as out:
+                    return self._copy(response, out, request)
             handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
             try:
                 with os.fdopen(handle, "wb") as out:

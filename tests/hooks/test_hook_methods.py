@@ -1237,3 +1237,26 @@ def test_download_of_a_gzip_encoded_answer_writes_the_audio(
 
     assert buffer.getvalue() == WAV_BYTES
     assert written == len(WAV_BYTES)
+
+
+def test_download_into_a_named_pipe_writes_into_it_and_leaves_it_a_pipe(
+    hook: Twilio2008Hook, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    import os
+    import stat
+    import threading
+
+    path = f"{API}/Recordings/{RECORDING_SID}.wav"
+    httpserver.expect_request(path, method="GET").respond_with_data(WAV_BYTES, content_type="audio/x-wav")
+    pipe = tmp_path / "audio.fifo"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+
+    written = hook.download_recording(RECORDING_SID, pipe)
+    reader.join(timeout=10)
+
+    assert written == len(WAV_BYTES) and received == [WAV_BYTES]
+    assert stat.S_ISFIFO(pipe.stat().st_mode), "a device or pipe is never swapped for a regular file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audio.fifo"]

@@ -114,11 +114,11 @@ def test_downloads_to_a_file_url_and_an_object_storage_path(recording_sid: str, 
     ), "no temporary file is left"
 
 
-def test_streams_to_object_storage(recording_sid: str, memory_store: Any) -> None:
+def test_streams_to_object_storage(recording_sid: str, memory_store: Any, tmp_path: Path) -> None:
     assert download(recording_sid=recording_sid, destination="memory://bucket/audio/") == (
         f"memory://bucket/audio/{recording_sid}.wav"
     )
-    local = Twilio2008Hook().download_recording(recording_sid, "/dev/null")
+    local = Twilio2008Hook().download_recording(recording_sid, tmp_path / "local.wav")
     stored = memory_store.cat_file(f"/bucket/audio/{recording_sid}.wav")
     assert stored[:4] == WAV_MAGIC and len(stored) == local
 
