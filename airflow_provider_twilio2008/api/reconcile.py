@@ -28,9 +28,10 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from . import validate
+from .operations import ApiRequest
 from .records import Call, CallFlags, SmsMessage
 
-__all__ = ["CLOCK_SKEW", "DEFAULT_WINDOW", "Intent", "matches", "window_start"]
+__all__ = ["CLOCK_SKEW", "DEFAULT_WINDOW", "Intent", "intent_for", "matches", "window_start"]
 
 #: Seconds a server's clock may run behind ours.
 CLOCK_SKEW = 120.0
@@ -85,6 +86,20 @@ class Intent:
         """Return a one-line description for error messages."""
         what = "call" if self.kind == "call" else "SMS"
         return f"{what} from {self.from_} to {self.to} started at {self.created_after}"
+
+
+def intent_for(request: ApiRequest) -> Intent:
+    """Return the intent of a create request (``POST /Calls`` or ``POST /SMS/Messages``), not yet stamped.
+
+    :param request: a request built by ``operations.make_call`` or ``operations.send_sms``.
+    :raises ValueError: the request creates neither a call nor an SMS.
+    """
+    form = dict(request.form)
+    if request.method == "POST" and request.record is Call and "Called" in form:
+        return Intent(kind="call", to=form["Called"], from_=form["Caller"], created_after="")
+    if request.method == "POST" and request.record is SmsMessage:
+        return Intent(kind="sms", to=form["To"], from_=form["From"], created_after="", body=form["Body"])
+    raise ValueError(f"{request.method} {request.path} creates neither a call nor an SMS")
 
 
 def window_start(intent: Intent) -> datetime:

@@ -111,7 +111,7 @@ class MakeCallOperator(BaseOperator):
         :param context: the task context.
         """
         from ..api import operations as ops
-        from ..api.reconcile import Intent
+        from ..api.reconcile import intent_for
         from ..api.waiting import call_summary, parse_failed_statuses
         from ..links import push_link
         from .create_once import Create, create_all
@@ -128,8 +128,7 @@ class MakeCallOperator(BaseOperator):
             if_machine=self.if_machine,
             timeout=self.timeout,
         )
-        form = dict(request.form)
-        intent = Intent(kind="call", to=form["Called"], from_=form["Caller"], created_after="")
+        intent = intent_for(request)
         (call,) = create_all(
             context,
             [

@@ -79,7 +79,7 @@ class SendSMSOperator(BaseOperator):
         from ..api import operations as ops
         from ..api import validate
         from ..api.errors import Twilio2008ValidationError
-        from ..api.reconcile import Intent
+        from ..api.reconcile import intent_for
         from ..links import push_link
         from .create_once import Create, create_all
 
@@ -113,7 +113,8 @@ class SendSMSOperator(BaseOperator):
                 raise Twilio2008ValidationError(
                     field, exc.problem, exc.accepted, param=exc.param, code=exc.code
                 ) from None
-        recipients = [dict(request.form)["To"] for request in requests]
+        intents = [intent_for(request) for request in requests]
+        recipients = [intent.to for intent in intents]
         repeated = sorted({number for number in recipients if recipients.count(number) > 1})
         if repeated:
             raise Twilio2008ValidationError(
@@ -122,20 +123,16 @@ class SendSMSOperator(BaseOperator):
                 "each number once, so nobody is texted twice",
             )
 
-        creates = []
-        for request in requests:
-            form = dict(request.form)
-            creates.append(
-                Create(
-                    SMS_KEY + form["To"],
-                    Intent(
-                        kind="sms", to=form["To"], from_=form["From"], created_after="", body=form["Body"]
-                    ),
-                    create=lambda request=request: hook.send_request(request),
-                    fetch=hook.get_sms,
-                    candidates=lambda earlier: hook.list_sms(to=earlier.to, from_=earlier.from_),
-                )
+        creates = [
+            Create(
+                SMS_KEY + intent.to,
+                intent,
+                create=lambda request=request: hook.send_request(request),
+                fetch=hook.get_sms,
+                candidates=lambda earlier: hook.list_sms(to=earlier.to, from_=earlier.from_),
             )
+            for request, intent in zip(requests, intents, strict=True)
+        ]
         outcomes = create_all(context, creates, workers=workers)
         errors = [outcome if isinstance(outcome, BaseException) else None for outcome in outcomes]
         messages = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from airflow_provider_twilio2008.api.reconcile import Intent, matches
 from airflow_provider_twilio2008.api.records import CallFlags
 from tests.hooks.fakes import sample_call, sample_sms, when
@@ -60,3 +62,18 @@ def test_an_sms_must_also_have_the_same_body() -> None:
     other = Intent(kind="sms", to=sms.to, from_=sms.from_, created_after=start, body="another text")
     assert matches(same, [sms]) == [sms]
     assert matches(other, [sms]) == []
+
+
+def test_the_intent_of_a_create_request_is_read_from_its_form() -> None:
+    from airflow_provider_twilio2008.api import operations as ops
+    from airflow_provider_twilio2008.api.reconcile import intent_for
+    from tests.hooks.fakes import ACCOUNT_SID
+
+    call = ops.make_call(ACCOUNT_SID, to="+1 415 555 0134", from_="4155550199", url="https://example.com/t")
+    assert intent_for(call) == Intent(kind="call", to="4155550134", from_="4155550199", created_after="")
+    sms = ops.send_sms(ACCOUNT_SID, to="4155550134", body="hi", from_="4155550199")
+    assert intent_for(sms) == Intent(
+        kind="sms", to="4155550134", from_="4155550199", created_after="", body="hi"
+    )
+    with pytest.raises(ValueError, match="creates neither"):
+        intent_for(ops.get_account(ACCOUNT_SID))
