@@ -15,8 +15,9 @@ from collections.abc import Callable
 
 import requests
 
+from airflow_provider_twilio2008.emulator.banner import CONN_ENV
 from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
-from airflow_provider_twilio2008.testing.process import CONN_ENV, start_emulator_process
+from airflow_provider_twilio2008.testing.process import start_emulator_process
 
 GETS = 300
 MESSAGES = 500

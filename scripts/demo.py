@@ -13,7 +13,8 @@ import time
 import warnings
 from pathlib import Path
 
-from airflow_provider_twilio2008.testing.process import CONN_ENV, CONN_LINE, start_emulator_process
+from airflow_provider_twilio2008.emulator.banner import CONN_ENV, CONN_LINE
+from airflow_provider_twilio2008.testing.process import start_emulator_process
 
 REPO = Path(__file__).resolve().parent.parent
 DAG_ID = "twilio2008_survey_call"

@@ -30,7 +30,22 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..api import paths
-from . import builtin_twiml, control, messaging, routes_accounts, routes_calls, routes_media, telephony
+from . import (
+    builtin_twiml,
+    control,
+    routes_accounts,
+    routes_caller_ids,
+    routes_calls,
+    routes_conferences,
+    routes_notifications,
+    routes_phone_numbers,
+    routes_recordings,
+    routes_sms,
+    sms,
+    telephony,
+    transcriptions,
+    validations,
+)
 from .auth import authenticate
 from .faults import FaultMiddleware
 from .rest import NOT_FOUND, Req, RestError, error_response
@@ -59,7 +74,16 @@ def _compile(template: str) -> re.Pattern[str]:
 
 _ROUTES: list[tuple[str, re.Pattern[str], dict[str, Handler]]] = [
     (template, _compile(template), handlers)
-    for module in (routes_accounts, routes_calls, routes_media)
+    for module in (
+        routes_accounts,
+        routes_phone_numbers,
+        routes_caller_ids,
+        routes_calls,
+        routes_conferences,
+        routes_sms,
+        routes_recordings,
+        routes_notifications,
+    )
     for template, handlers in module.ROUTES
 ]
 # Specific templates must win over the ``{sid}`` ones they resemble (``/IncomingPhoneNumbers/Local``).
@@ -138,7 +162,9 @@ def build_app(emu: Emulator) -> Any:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await emu.startup()
         telephony.resume_calls(emu)
-        messaging.resume_messaging(emu)
+        sms.resume_sms(emu)
+        transcriptions.resume_transcriptions(emu)
+        validations.resume_validations(emu)
         try:
             yield
         finally:

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from ..testing.process import CONN_LINE
+from .banner import banner_lines
 from .faults import FaultRule
 from .server import EmulatorConfig, EmulatorServer
 
@@ -118,13 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log_level="info" if args.access_log else "warning",
     )
     server = EmulatorServer(config)
-    print(f"Twilio 2008-08-01 emulator listening on {server.base_url}", flush=True)
-    print(
-        f"Account SID: {server.account_sid}  (time scale {config.time_scale:g}, db {server.db_path})",
-        flush=True,
-    )
-    print(f"Web inbox: {server.base_url}/ (sign in with the Account SID and Auth Token below)", flush=True)
-    print(f"{CONN_LINE}{server.conn_uri}", flush=True)
+    for line in banner_lines(
+        server.base_url, server.account_sid, config.time_scale, str(server.db_path), server.conn_uri
+    ):
+        print(line, flush=True)
     server.run()
     print("Twilio 2008-08-01 emulator stopped", file=sys.stderr, flush=True)
     return 0

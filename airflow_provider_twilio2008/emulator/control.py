@@ -49,7 +49,7 @@ from ..api.records import (
     ValidationRequest,
 )
 from ..api.validate import phone_number
-from . import messaging
+from . import transcriptions, validations
 from .auth import authenticate
 from .faults import FaultRule
 from .rest import RestError
@@ -118,7 +118,7 @@ def state_of(emu: Emulator, account_sid: str) -> dict[str, Any]:
     recordings = []
     for row in reversed(store.find(Recording, account_sid)):
         data = row.record.as_dict()
-        url = emu.resource_url(messaging.recording_path(account_sid, row.record.sid))
+        url = emu.resource_url(transcriptions.recording_path(account_sid, row.record.sid))
         data.update({"url": url, "wav_url": url + ".wav", "mp3_url": url + ".mp3"})
         recordings.append(data)
     return {
@@ -206,7 +206,7 @@ async def complete_validation(emu: Emulator, request: Request) -> Response:
     """Complete a pending caller-ID validation at once."""
     number = _number(request)
     pending = emu.store.get(ValidationRequest, number, account_sid=request.state.account_sid)
-    caller_id = messaging.complete_validation(emu, number) if pending else None
+    caller_id = validations.complete_validation(emu, number) if pending else None
     if caller_id is None:
         return _error(404, f"no validation pending for {number}")
     return JSONResponse(caller_id.as_dict())

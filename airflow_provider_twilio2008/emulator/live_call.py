@@ -30,7 +30,7 @@ from ..api.records import (
     SmsFlags,
 )
 from ..api.validate import phone_number, sms_body
-from . import conference, messaging
+from . import conference, sms, transcriptions, webhooks
 from .state import Emulator
 from .store import Row, new_sid, now
 from .twiml import FetchError, FetchResult
@@ -120,15 +120,8 @@ class LiveCall:
         """
         assert self.emu.http is not None
         full = {**self.standard_params(), **params}
-        token = messaging.auth_token_of(self.emu, self.account_sid)
         try:
-            if method.upper() == "GET":
-                target = httpx.URL(url).copy_merge_params(full)
-                headers = {"X-Twilio-Signature": messaging.signature(token, str(target), None)}
-                request = self.emu.http.build_request("GET", target, headers=headers)
-            else:
-                headers = {"X-Twilio-Signature": messaging.signature(token, url, full)}
-                request = self.emu.http.build_request("POST", url, data=full, headers=headers)
+            request = webhooks.build_request(self.emu, self.account_sid, url, method, full)
             self.cookies.set_cookie_header(request)
             response = await self.emu.http.send(request)
         except (httpx.HTTPError, ValueError) as exc:
@@ -173,7 +166,9 @@ class LiveCall:
             date_updated=stamp,
         )
         self.emu.store.put(recording, parent=self.sid)
-        return recording.sid, self.emu.resource_url(messaging.recording_path(self.account_sid, recording.sid))
+        return recording.sid, self.emu.resource_url(
+            transcriptions.recording_path(self.account_sid, recording.sid)
+        )
 
     async def create_transcription(self, recording_sid: str, duration: int, callback: str | None) -> None:
         """Start transcribing a recording of this call.
@@ -184,7 +179,7 @@ class LiveCall:
         """
         row = self.emu.store.get(Recording, recording_sid)
         if row is not None:
-            messaging.create_transcription(
+            transcriptions.create_transcription(
                 self.emu,
                 row.record,
                 text=self.script.transcript,
@@ -210,7 +205,7 @@ class LiveCall:
             return "", "invalid"
         if caller_id_sid(self.emu, self.account_sid, sender, sms=True) is None:
             return "", "invalid"
-        message = messaging.create_sms(
+        message = sms.create_sms(
             self.emu,
             self.account_sid,
             to=target,

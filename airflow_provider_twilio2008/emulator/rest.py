@@ -29,7 +29,17 @@ from ..api.representations import render
 from ..api.validate import INVALID_PARAMETER
 from ..api.xml import RestException
 
-__all__ = ["Req", "RestError", "date_filter", "error_response", "exact_filter", "paginate", "respond"]
+__all__ = [
+    "Req",
+    "RestError",
+    "checked",
+    "date_filter",
+    "error_response",
+    "exact_filter",
+    "newest_first",
+    "paginate",
+    "respond",
+]
 
 _REASONS = {
     400: "Bad Request",
@@ -276,3 +286,28 @@ def _as_text(value: Any) -> str:
     if isinstance(value, int):
         return str(int(value))
     return str(value)
+
+
+def checked(check: Callable[..., Any], *args: Any, message: str | None = None, **kwargs: Any) -> Any:
+    """Run a check from :mod:`..api.validate`, turning its refusal into a 400 RestException.
+
+    :param check: the check.
+    :param args: its positional arguments.
+    :param message: Twilio's wording to use for the error message.
+    :param kwargs: its keyword arguments.
+    """
+    try:
+        return check(*args, **kwargs)
+    except Twilio2008ValidationError as exc:
+        raise RestError.from_validation(exc, message) from None
+
+
+def newest_first(records: list[Any], attribute: str = "date_updated") -> list[Any]:
+    """Sort records by a date attribute, newest first (stable on insertion order).
+
+    :param records: records in insertion order.
+    :param attribute: the date attribute.
+    """
+    indexed = list(enumerate(records))
+    indexed.sort(key=lambda pair: (getattr(pair[1], attribute) or 0, pair[0]), reverse=True)
+    return [record for _, record in indexed]

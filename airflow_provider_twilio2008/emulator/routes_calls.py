@@ -1,4 +1,5 @@
-"""REST handlers for Calls (with Segments and redirect), Conferences and Participants.
+"""REST handlers for Calls: place, list, fetch and redirect, with each call's segments, recordings
+and notifications.
 
 Choices where the reference says *inferred*:
 
@@ -11,47 +12,21 @@ Choices where the reference says *inferred*:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from starlette.responses import Response
 
 from ..api import paths, validate
-from ..api.errors import Twilio2008ValidationError
-from ..api.records import Call, CallFlags, CallStatus, Conference, Notification, Participant, Recording
-from . import conference, telephony
-from .rest import Req, RestError, date_filter, exact_filter, lookup, no_content, paginate, respond
+from ..api.records import Call, CallFlags, CallStatus, Notification, Recording
+from . import telephony
+from .rest import Req, RestError, checked, date_filter, exact_filter, lookup, newest_first, paginate, respond
+from .routes_notifications import list_notification_records
 from .state import Emulator
 from .store import new_sid, now
 
-__all__ = ["ROUTES", "checked", "newest_first"]
+__all__ = ["ROUTES"]
 
 CODES = validate.CODES
-
-
-def checked(check: Callable[..., Any], *args: Any, message: str | None = None, **kwargs: Any) -> Any:
-    """Run a check from :mod:`..api.validate`, turning its refusal into a 400 RestException.
-
-    :param check: the check.
-    :param args: its positional arguments.
-    :param message: Twilio's wording to use for the error message.
-    :param kwargs: its keyword arguments.
-    """
-    try:
-        return check(*args, **kwargs)
-    except Twilio2008ValidationError as exc:
-        raise RestError.from_validation(exc, message) from None
-
-
-def newest_first(records: list[Any], attribute: str = "date_updated") -> list[Any]:
-    """Sort records by a date attribute, newest first (stable on insertion order).
-
-    :param records: records in insertion order.
-    :param attribute: the date attribute.
-    """
-    indexed = list(enumerate(records))
-    indexed.sort(key=lambda pair: (getattr(pair[1], attribute) or 0, pair[0]), reverse=True)
-    return [record for _, record in indexed]
 
 
 def _call_row(emu: Emulator, req: Req) -> Any:
@@ -163,62 +138,8 @@ async def call_recordings(emu: Emulator, req: Req) -> Response:
 
 async def call_notifications(emu: Emulator, req: Req) -> Response:
     """List the notifications written during a call (list form: no request/response details)."""
-    from .routes_media import list_notification_records
-
     call = _call_row(emu, req).record
     return paginate(req, list_notification_records(emu, req, parent=call.sid), Notification)
-
-
-async def list_conferences(emu: Emulator, req: Req) -> Response:
-    """List conferences, filtered by Status, FriendlyName, DateCreated and DateUpdated."""
-    records = [row.record for row in emu.store.find(Conference, req.account_sid)]
-    exact = exact_filter(req, [("Status", lambda c: c.status), ("FriendlyName", lambda c: c.friendly_name)])
-    created = date_filter(req, "DateCreated", lambda c: c.date_created)
-    updated = date_filter(req, "DateUpdated", lambda c: c.date_updated)
-    chosen = [c for c in records if exact(c) and created(c) and updated(c)]
-    return paginate(req, newest_first(chosen), Conference)
-
-
-def _conference_row(emu: Emulator, req: Req) -> Any:
-    return lookup(emu, req, Conference, req.path_params["conference_sid"])
-
-
-async def get_conference(emu: Emulator, req: Req) -> Response:
-    """Fetch a conference."""
-    return respond(req, _conference_row(emu, req).record)
-
-
-async def list_participants(emu: Emulator, req: Req) -> Response:
-    """List the callers in a conference, filtered by Muted."""
-    room = _conference_row(emu, req).record
-    records = [row.record for row in emu.store.find(Participant, req.account_sid, parent=room.sid)]
-    exact = exact_filter(req, [("Muted", lambda p: p.muted)])
-    return paginate(req, [p for p in records if exact(p)], Participant)
-
-
-def _participant_row(emu: Emulator, req: Req) -> Any:
-    room = _conference_row(emu, req).record
-    return lookup(emu, req, Participant, room.sid, req.path_params["call_sid"])
-
-
-async def get_participant(emu: Emulator, req: Req) -> Response:
-    """Fetch a participant."""
-    return respond(req, _participant_row(emu, req).record)
-
-
-async def mute_participant(emu: Emulator, req: Req) -> Response:
-    """Mute or unmute a participant (``Muted`` true/1; anything else is false)."""
-    row = _participant_row(emu, req)
-    muted = req.params.get("Muted", "").strip().lower() in ("true", "1")
-    return respond(req, emu.store.update(row, muted=muted).record)
-
-
-async def kick_participant(emu: Emulator, req: Req) -> Response:
-    """Remove a participant from its conference; 204."""
-    row = _participant_row(emu, req)
-    if not conference.kick(emu, row.record.conference_sid or "", row.record.call_sid):
-        emu.store.delete(row)
-    return no_content()
 
 
 ROUTES = [
@@ -228,8 +149,4 @@ ROUTES = [
     (paths.CALL_RECORDINGS, {"GET": call_recordings}),
     (paths.CALL_NOTIFICATIONS, {"GET": call_notifications}),
     (paths.CALL, {"GET": get_call, "POST": redirect}),
-    (paths.CONFERENCES, {"GET": list_conferences}),
-    (paths.PARTICIPANTS, {"GET": list_participants}),
-    (paths.PARTICIPANT, {"GET": get_participant, "POST": mute_participant, "DELETE": kick_participant}),
-    (paths.CONFERENCE, {"GET": get_conference}),
 ]

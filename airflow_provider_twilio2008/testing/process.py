@@ -7,12 +7,9 @@ import sys
 import time
 from collections.abc import Callable
 
-__all__ = ["CONN_ENV", "CONN_LINE", "start_emulator_process"]
+from ..emulator.banner import CONN_ENV, CONN_LINE
 
-#: The environment variable of the default connection.
-CONN_ENV = "AIRFLOW_CONN_TWILIO2008_DEFAULT"
-#: The start-up line that carries the Airflow connection (and the only one with the token).
-CONN_LINE = f"{CONN_ENV}="
+__all__ = ["CONN_ENV", "CONN_LINE", "start_emulator_process"]
 
 
 def start_emulator_process(

@@ -1,0 +1,90 @@
+"""REST handlers for OutgoingCallerIds: list, validate (start), rename and delete.
+
+Choices where the reference says *inferred*: validating a number the account already has as
+caller ID gives 21450; deletion answers 204 with an empty body; see :mod:`.validations` for the
+rest of the validation flow (200, completes by itself).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from ..api import paths, validate
+from ..api.records import OutgoingCallerId, ValidationRequest
+from . import validations
+from .rest import Req, RestError, checked, exact_filter, lookup, no_content, paginate, respond
+from .state import Emulator
+
+__all__ = ["ROUTES"]
+
+CODES = validate.CODES
+
+
+async def list_caller_ids(emu: Emulator, req: Req) -> Response:
+    """List validated caller IDs, filtered by PhoneNumber and FriendlyName."""
+    exact = exact_filter(
+        req, [("PhoneNumber", lambda c: c.phone_number), ("FriendlyName", lambda c: c.friendly_name)]
+    )
+    records = [row.record for row in emu.store.find(OutgoingCallerId, req.account_sid)]
+    return paginate(req, [c for c in records if exact(c)], OutgoingCallerId)
+
+
+async def validate_caller_id(emu: Emulator, req: Req) -> Response:
+    """Start validating a caller ID; answer the ValidationRequest with its code (200)."""
+    if not req.params.get("PhoneNumber", "").strip():
+        raise RestError(400, "A PhoneNumber is required", CODES["phone_invalid"])
+    number = checked(validate.phone_number, req.params["PhoneNumber"], "PhoneNumber", param="PhoneNumber")
+    name = None
+    if req.params.get("FriendlyName"):
+        name = checked(validate.friendly_name, req.params["FriendlyName"], "FriendlyName")
+    delay = 0
+    if req.params.get("CallDelay"):
+        delay = checked(
+            validate.integer_in_range, req.params["CallDelay"], "CallDelay", 0, 60, param="CallDelay"
+        )
+    if any(row.record.phone_number == number for row in emu.store.find(OutgoingCallerId, req.account_sid)):
+        raise RestError(
+            400,
+            f"Phone number {number} is already a validated caller ID",
+            CODES["caller_id_already_validated"],
+        )
+    pending = emu.store.get(ValidationRequest, number)
+    if pending is not None and pending.record.account_sid != req.account_sid:
+        raise RestError(
+            400, f"Phone number {number} is being validated by another account", CODES["phone_invalid"]
+        )
+    request = validations.start_validation(emu, req.account_sid or "", number, name, delay)
+    return respond(req, request)
+
+
+def _caller_id_row(emu: Emulator, req: Req) -> Any:
+    return lookup(emu, req, OutgoingCallerId, req.path_params["caller_id_sid"])
+
+
+async def get_caller_id(emu: Emulator, req: Req) -> Response:
+    """Fetch a caller ID."""
+    return respond(req, _caller_id_row(emu, req).record)
+
+
+async def update_caller_id(emu: Emulator, req: Req) -> Response:
+    """Change a caller ID's FriendlyName."""
+    row = _caller_id_row(emu, req)
+    name = checked(validate.friendly_name, req.params.get("FriendlyName"), "FriendlyName")
+    return respond(req, emu.store.update(row, friendly_name=name).record)
+
+
+async def delete_caller_id(emu: Emulator, req: Req) -> Response:
+    """Delete a caller ID; 204."""
+    emu.store.delete(_caller_id_row(emu, req))
+    return no_content()
+
+
+ROUTES = [
+    (paths.OUTGOING_CALLER_IDS, {"GET": list_caller_ids, "POST": validate_caller_id}),
+    (
+        paths.OUTGOING_CALLER_ID,
+        {"GET": get_caller_id, "POST": update_caller_id, "PUT": update_caller_id, "DELETE": delete_caller_id},
+    ),
+]

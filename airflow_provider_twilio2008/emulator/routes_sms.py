@@ -1,0 +1,94 @@
+"""REST handlers for SMS Messages: the list (send an SMS) and instances.
+
+Choices where the reference says *inferred*:
+
+- ``POST /SMS/Messages`` answers 201 with ``Location``. ``From`` must be a local (SMS-capable)
+  IncomingPhoneNumber of the account, else 400 / 21606; an invalid ``To`` gives 21211.
+- SMS list sorted by ``DateSent`` newest first; unsent messages (no ``DateSent``) by
+  ``DateCreated``, among the newest.
+"""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from ..api import paths, validate
+from ..api.records import SmsFlags, SmsMessage
+from . import sms, telephony
+from .rest import Req, RestError, checked, date_filter, exact_filter, lookup, paginate, respond
+from .state import Emulator
+
+__all__ = ["ROUTES"]
+
+CODES = validate.CODES
+
+
+async def list_sms(emu: Emulator, req: Req) -> Response:
+    """List SMS messages, filtered by To, From and DateSent."""
+    records = [row.record for row in emu.store.find(SmsMessage, req.account_sid)]
+    exact = exact_filter(req, [("To", lambda m: m.to), ("From", lambda m: m.from_)])
+    sent = date_filter(req, "DateSent", lambda m: m.date_sent)
+    chosen = [m for m in records if exact(m) and sent(m)]
+    indexed = list(enumerate(chosen))
+    indexed.sort(key=lambda pair: (pair[1].date_sent or pair[1].date_created, pair[0]), reverse=True)
+    return paginate(req, [m for _, m in indexed], SmsMessage)
+
+
+async def send_sms(emu: Emulator, req: Req) -> Response:
+    """Send an SMS (reference 3.5); 201 with the queued message."""
+    params = req.params
+    if not params.get("From", "").strip():
+        raise RestError(400, "A 'From' phone number is required", CODES["sms_from_missing"])
+    if not params.get("To", "").strip():
+        raise RestError(400, "A 'To' phone number is required", CODES["sms_to_missing"])
+    sender = checked(
+        validate.phone_number,
+        params["From"],
+        "From",
+        param="From",
+        code=CODES["sms_from_not_owned"],
+        allow_short_code=True,
+    )
+    to = checked(
+        validate.phone_number,
+        params["To"],
+        "To",
+        param="To",
+        code=CODES["called_invalid"],
+        allow_short_code=True,
+    )
+    body = checked(validate.sms_body, params.get("Body"), "Body")
+    callback = None
+    if params.get("StatusCallback"):
+        callback = checked(validate.url, params["StatusCallback"], "StatusCallback", param="StatusCallback")
+    if telephony.caller_id_sid(emu, req.account_sid or "", sender, sms=True) is None:
+        raise RestError(
+            400,
+            f"The From phone number {sender} is not a valid, SMS-capable phone number of your account",
+            CODES["sms_from_not_owned"],
+        )
+    message = sms.create_sms(
+        emu,
+        req.account_sid or "",
+        to=to,
+        from_=sender,
+        body=body,
+        status_callback=callback,
+        flags=SmsFlags.API,
+    )
+    location = emu.resource_url(
+        paths.fill(paths.SMS_MESSAGE, account_sid=req.account_sid or "", sms_sid=message.sid)
+    )
+    return respond(req, message, status=201, headers={"Location": location})
+
+
+async def get_sms(emu: Emulator, req: Req) -> Response:
+    """Fetch an SMS message."""
+    row = lookup(emu, req, SmsMessage, req.path_params["sms_sid"])
+    return respond(req, row.record)
+
+
+ROUTES = [
+    (paths.SMS_MESSAGES, {"GET": list_sms, "POST": send_sms}),
+    (paths.SMS_MESSAGE, {"GET": get_sms}),
+]

@@ -1,0 +1,109 @@
+"""Outgoing SMS delivery: store a queued message, move it to ``sent`` or ``failed``, call back.
+
+Choices where the reference says *inferred*:
+
+- SMS timing (simulated): ``queued`` -> ``sending`` after 1 s, -> ``sent`` (``DateSent`` set) or
+  ``failed`` 2 s later. An SMS to ``5005550009`` ends ``failed``. The ``StatusCallback`` POST
+  carries ``SmsSid`` and ``SmsStatus`` plus ``AccountSid``, ``From``, ``To`` and ``Body``; it is
+  tried once, failures are ignored (Twilio documents no retries).
+- On restart, queued/sending messages resume where they were (each step is stored before it is
+  taken, so nothing is lost or repeated except, at worst, one status callback).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..api.records import SmsFlags, SmsMessage, SmsStatus
+from .state import SMS_FAIL_NUMBER, Emulator
+from .store import Row, new_sid, now
+from .webhooks import post_callback
+
+__all__ = ["create_sms", "deliver_sms", "resume_sms"]
+
+SMS_QUEUE_SECONDS = 1.0
+
+SMS_SEND_SECONDS = 2.0
+
+
+def create_sms(
+    emu: Emulator,
+    account_sid: str,
+    *,
+    to: str,
+    from_: str,
+    body: str,
+    status_callback: str | None,
+    flags: SmsFlags,
+) -> SmsMessage:
+    """Store a queued SMS and start delivering it.
+
+    :param emu: the emulator.
+    :param account_sid: the sender's account.
+    :param to: the normalised recipient.
+    :param from_: the normalised sender (already checked to be the account's number).
+    :param body: the text (already checked).
+    :param status_callback: URL POSTed with the final status.
+    :param flags: ``API`` for REST sends, ``REPLY`` for TwiML ``<Sms>`` (our choice).
+    """
+    stamp = now()
+    message = SmsMessage(
+        sid=new_sid("SM"),
+        date_created=stamp,
+        date_updated=stamp,
+        account_sid=account_sid,
+        to=to,
+        from_=from_,
+        body=body,
+        status=SmsStatus.QUEUED,
+        flags=flags,
+    )
+    emu.store.put(message, extra={"status_callback": status_callback or ""})
+    emu.spawn(deliver_sms(emu, message.sid))
+    return message
+
+
+async def deliver_sms(emu: Emulator, sms_sid: str) -> None:
+    """Move an SMS through ``queued`` -> ``sending`` -> ``sent``/``failed`` and call back.
+
+    :param emu: the emulator.
+    :param sms_sid: the message.
+    """
+    row = emu.store.get(SmsMessage, sms_sid)
+    if row is None:
+        return
+    if row.record.status is SmsStatus.QUEUED:
+        await emu.sleep(SMS_QUEUE_SECONDS)
+        row = emu.store.update(row, status=SmsStatus.SENDING)
+    if row.record.status is SmsStatus.SENDING:
+        await emu.sleep(SMS_SEND_SECONDS)
+        if row.record.to == SMS_FAIL_NUMBER:
+            row = emu.store.update(row, status=SmsStatus.FAILED)
+        else:
+            row = emu.store.update(row, status=SmsStatus.SENT, date_sent=now())
+    callback = row.extra.get("status_callback")
+    if callback and not row.extra.get("callback_done"):
+        emu.store.update(row, extra={"callback_done": True})
+        message = row.record
+        params = {
+            "SmsSid": message.sid,
+            "SmsStatus": message.status.value,
+            "AccountSid": message.account_sid or "",
+            "From": message.from_ or "",
+            "To": message.to or "",
+            "Body": message.body or "",
+        }
+        await post_callback(emu, message.account_sid or "", callback, params)
+
+
+def resume_sms(emu: Emulator) -> None:
+    """Restart the deliveries (and pending status callbacks) under way when the emulator stopped.
+
+    :param emu: the emulator.
+    """
+    rows: list[Row] = emu.store.find(SmsMessage)
+    for row in rows:
+        message: Any = row.record
+        pending_callback = row.extra.get("status_callback") and not row.extra.get("callback_done")
+        if not message.status.is_terminal or pending_callback:
+            emu.spawn(deliver_sms(emu, message.sid))
