@@ -33,6 +33,7 @@ from ..api import paths
 from . import (
     builtin_twiml,
     control,
+    inbound,
     routes_accounts,
     routes_caller_ids,
     routes_calls,
@@ -177,6 +178,7 @@ def build_app(emu: Emulator) -> Any:
         Route(paths.ROOT + "/{rest:path}", rest_endpoint, methods=methods),
         *builtin_twiml.ROUTES,
         *control.ROUTES,
+        *inbound.ROUTES,
     ]
     if STATIC_DIR.is_dir():
         routes.append(Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"))

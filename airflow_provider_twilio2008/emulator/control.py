@@ -18,6 +18,9 @@ emulator (the same as the REST API). Bodies are JSON.
 ``POST /_emulator/validations/{number}``    complete a pending caller-ID validation now
 ``POST /_emulator/accounts``                create another account: ``{"friendly_name": ...}``
                                             -> ``{"sid": ..., "auth_token": ...}``
+``POST /_emulator/inbound/sms``             text one of the account's numbers:
+                                            ``{"From": ..., "To": ..., "Body": ...}`` -> 201
+                                            and the message (module :mod:`.inbound`)
 ``POST /_emulator/reset``                   stop running calls, delete every resource except
                                             accounts (seed numbers are re-created), clear
                                             faults and callee scripts

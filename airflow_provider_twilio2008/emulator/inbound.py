@@ -1,0 +1,93 @@
+"""Control endpoints that make the outside world contact an account: ``/_emulator/inbound/...``.
+
+``POST /_emulator/inbound/sms`` with the account's Basic credentials and the JSON body
+``{"From": "4155550100", "To": "5005550006", "Body": "hello"}`` texts the account's number
+``To`` (see :mod:`.inbound_sms`). It answers 201 with the stored message as JSON, in the form
+``GET /_emulator/state`` lists SMS (``sid``, ``from_``, ``to``, ``body``, ``status``, ``flags``,
+``date_created``...).
+
+Errors are JSON ``{"error": "...", "field": "To"}``:
+
+- 401: missing or wrong credentials.
+- 400: a body that is not a JSON object, or a missing or invalid ``From``, ``To`` or ``Body``
+  (the message names the field).
+
+Choices where the reference says *inferred* or is silent:
+
+- A ``To`` that is a valid number but not one of the account's IncomingPhoneNumbers answers
+  404 (the number does not exist for this account, as a REST path naming another account's
+  resource does), with ``"field": "To"``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..api.errors import Twilio2008ValidationError
+from ..api.validate import phone_number, sms_body
+from .auth import authenticate
+from .inbound_sms import NotOurNumber, receive_sms
+from .rest import RestError
+from .state import Emulator
+
+__all__ = ["ROUTES"]
+
+#: The JSON fields of ``POST /_emulator/inbound/sms``, all required.
+SMS_FIELDS = ("From", "To", "Body")
+
+
+def _error(
+    status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    body: dict[str, Any] = {"error": message}
+    if field is not None:
+        body["field"] = field
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _fields(raw: bytes) -> dict[str, Any]:
+    """Return the JSON object of a body; raise ``Twilio2008ValidationError`` naming what is wrong.
+
+    :param raw: the request body.
+    """
+    try:
+        data = json.loads(raw) if raw.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise Twilio2008ValidationError("body", "not a JSON object", '{"From": ..., "To": ..., "Body": ...}')
+    for name in SMS_FIELDS:
+        if data.get(name) in (None, ""):
+            raise Twilio2008ValidationError(name, "missing", "a value", param=name)
+    return data
+
+
+async def inbound_sms(request: Request) -> Response:
+    """Text one of the account's numbers from the outside world (see the module docstring)."""
+    emu: Emulator = request.app.state.emu
+    try:
+        account_sid = authenticate(emu, request)
+    except RestError as error:
+        return _error(401, error.message, headers=error.headers)
+    try:
+        data = _fields(await request.body())
+        from_ = phone_number(data["From"], "From", param="From", allow_short_code=True)
+        to = phone_number(data["To"], "To", param="To")
+        body = sms_body(data["Body"], "Body")
+    except Twilio2008ValidationError as exc:
+        return _error(400, str(exc), exc.field)
+    try:
+        message = receive_sms(emu, account_sid, from_, to, body)
+    except NotOurNumber as exc:
+        return _error(404, str(exc), "To")
+    return JSONResponse(message.as_dict(), status_code=201)
+
+
+ROUTES = [
+    Route("/_emulator/inbound/sms", inbound_sms, methods=["POST"]),
+]
