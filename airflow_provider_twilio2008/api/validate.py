@@ -61,6 +61,7 @@ CODES = {
     "sms_to_missing": 21604,
     "sms_body_too_long": 21605,
     "sms_from_not_owned": 21606,
+    "dial_caller_id_invalid": 13214,
 }
 
 SMS_BODY_MAX = 160
