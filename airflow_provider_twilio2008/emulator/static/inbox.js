@@ -6,8 +6,13 @@
  * API. Open the page as  http://127.0.0.1:PORT/#<AccountSid>:<AuthToken>  or type them into the
  * form. The fragment never reaches the server; the page moves the pair into this tab's
  * sessionStorage, removes it from the address bar, and sends it only in the Authorization
- * header of same-origin requests to /_emulator/state. Recording media needs no credentials
- * (reference 3.6), so <audio> elements point straight at the media URLs.
+ * header of same-origin requests to /_emulator/state and /_emulator/inbound/sms (the form that
+ * texts one of the account's numbers). The token is never written into the page, a URL or the
+ * console. Recording media needs no credentials (reference 3.6), so <audio> elements point
+ * straight at the media URLs.
+ *
+ * SMS direction comes from the message's Flags bits (reference 3.5): 1 inbound (a phone texted
+ * the account), 2 a reply to an incoming message, 4 sent through the REST API.
  *
  * Everything from the server is written with textContent, never as HTML.
  */
@@ -18,10 +23,23 @@
   var POLL_MS = 1000;
   var CALL_STATUS = ["queued", "in-progress", "completed", "busy", "failed", "no-answer"];
   var SID_PATTERN = /^AC[0-9a-f]{32}$/;
+  var SMS_BODY_MAX = 160;
+  var SMS_DIRECTIONS = [
+    { bit: 1, label: "in", title: "inbound: a phone texted the account (Flags 1)" },
+    { bit: 2, label: "reply", title: "reply to an incoming message, sent by TwiML (Flags 2)" },
+    { bit: 4, label: "out", title: "outgoing, sent through the REST API (Flags 4)" },
+  ];
+  var SIGNED_OUT = {
+    calls: ["Sign in to see the calls.", 7],
+    sms: ["Sign in to see the messages.", 6],
+    recordings: ["Sign in to see the recordings.", 5],
+    transcriptions: ["Sign in to see the transcriptions.", 4],
+  };
 
   var credentials = null;
   var timer = null;
   var signatures = {};
+  var numbersKey = null;
 
   function $(id) {
     return document.getElementById(id);
@@ -77,10 +95,42 @@
     node.className = "meta" + (isError ? " error" : "");
   }
 
+  function forgetCredentials() {
+    try {
+      sessionStorage.removeItem(STORAGE_KEY);
+    } catch (e) {
+      /* storage disabled: nothing stored */
+    }
+  }
+
+  function authorization() {
+    return "Basic " + btoa(credentials.sid + ":" + credentials.token);
+  }
+
+  /* Show the sign-in form with ``message``, and nothing of any account behind it. */
   function showLogin(message) {
     $("login").hidden = false;
     if (credentials) $("login-sid").value = credentials.sid;
+    var note = $("login-message");
+    note.textContent = message;
+    note.className = "login-message error";
     setStatus(message, true);
+    clearInbox();
+  }
+
+  function clearInbox() {
+    Object.keys(SIGNED_OUT).forEach(function (name) {
+      var text = SIGNED_OUT[name][0];
+      var columns = SIGNED_OUT[name][1];
+      $(name + "-body").replaceChildren(
+        el("tr", {}, [el("td", { class: "empty", colspan: String(columns), text: text })])
+      );
+      $(name + "-count").textContent = "";
+      signatures[name] = {};
+    });
+    $("account").textContent = "";
+    $("compose").hidden = true;
+    numbersKey = null;
   }
 
   /* ---- small DOM helpers ---- */
@@ -137,6 +187,28 @@
     return pill(name || "unknown", tone);
   }
 
+  /* The labels of the set Flags bits ("in", "reply", "out"); unknown bits are shown as numbers. */
+  function smsDirection(flags) {
+    if (flags === null || flags === undefined || flags === "") return "";
+    var value = Number(flags);
+    if (!isFinite(value)) return String(flags);
+    var known = 0;
+    var parts = [];
+    SMS_DIRECTIONS.forEach(function (direction) {
+      if (value & direction.bit) {
+        known |= direction.bit;
+        parts.push(el("span", { class: "direction " + direction.label, title: direction.title, text: direction.label }));
+      }
+    });
+    if (value & ~known) parts.push(el("span", { class: "direction", title: "Flags " + value, text: "flags " + value }));
+    return parts.length ? el("span", { "data-flags": String(value) }, parts) : "";
+  }
+
+  /* Only a sent message has a sent time: queued, sending and failed ones show none. */
+  function smsSent(message) {
+    return message.status === "sent" ? time(message.date_sent) : "";
+  }
+
   function parties(from, to) {
     return (from || "?") + " → " + (to || "?");
   }
@@ -186,10 +258,11 @@
     var from = message.from_ !== undefined ? message.from_ : message.from;
     return [
       cell(message.sid, "sid"),
+      cell(smsDirection(message.flags), "sms-direction"),
       cell(smsStatus(message.status)),
       cell(parties(from, message.to)),
       cell(message.body),
-      cell(time(message.date_sent || message.date_created)),
+      cell(smsSent(message), "sent"),
     ];
   }
 
@@ -257,11 +330,122 @@
 
   function render(state) {
     renderTable("calls", state.calls || [], callRow, "No calls yet.", 7);
-    renderTable("sms", state.sms || [], smsRow, "No messages yet.", 5);
+    renderTable("sms", state.sms || [], smsRow, "No messages yet.", 6);
     renderTable("recordings", state.recordings || [], recordingRow, "No recordings yet.", 5);
     renderTable("transcriptions", state.transcriptions || [], transcriptionRow, "No transcriptions yet.", 4);
+    renderNumbers(state.incoming_phone_numbers || []);
+    $("compose").hidden = false;
     $("account").textContent = state.account_sid || "";
     setStatus("updated " + new Date().toLocaleTimeString(), false);
+  }
+
+  /* Fill the form's To list with the account's numbers, keeping the choice across polls. */
+  function renderNumbers(numbers) {
+    var key = JSON.stringify(
+      numbers.map(function (number) {
+        return [number.phone_number, number.friendly_name];
+      })
+    );
+    if (key === numbersKey) return;
+    numbersKey = key;
+    var select = $("compose-to");
+    var chosen = select.value;
+    var options = numbers
+      .filter(function (number) {
+        return number.phone_number;
+      })
+      .map(function (number) {
+        var label = number.phone_number;
+        var name = number.friendly_name || "";
+        // a FriendlyName that is only the number formatted, "(500) 555-0006", adds nothing
+        if (name && name.replace(/\D/g, "") !== number.phone_number) label += " — " + name;
+        return el("option", { value: number.phone_number, text: label });
+      });
+    if (!options.length) options = [el("option", { value: "", text: "the account has no numbers" })];
+    select.replaceChildren.apply(select, options);
+    if (chosen) select.value = chosen;
+    if (!select.value) select.selectedIndex = 0;
+    select.disabled = !numbers.length;
+    $("compose-send").disabled = !numbers.length;
+  }
+
+  /* ---- the form that texts the account ---- */
+
+  function composeResult(text, isError) {
+    var node = $("compose-result");
+    node.textContent = text;
+    node.className = "compose-result" + (isError ? " error" : " ok");
+  }
+
+  function countBody() {
+    $("compose-count").textContent = $("compose-body").value.length + "/" + SMS_BODY_MAX;
+  }
+
+  /* The message of an error answer: {"error": "..."}, {"error": {"message": ...}}, {"message": ...}. */
+  function errorMessage(data) {
+    if (!data || typeof data !== "object") return "";
+    var error = data.error !== undefined ? data.error : data.message !== undefined ? data.message : data.detail;
+    if (error && typeof error === "object") error = error.message || JSON.stringify(error);
+    return error ? String(error) : "";
+  }
+
+  function onCompose(event) {
+    event.preventDefault();
+    if (!credentials) {
+      showLogin("You must sign in before texting the account.");
+      return;
+    }
+    var payload = {
+      From: $("compose-from").value.trim(),
+      To: $("compose-to").value,
+      Body: $("compose-body").value,
+    };
+    var button = $("compose-send");
+    button.disabled = true;
+    composeResult("sending…", false);
+    fetch("/_emulator/inbound/sms", {
+      method: "POST",
+      headers: { Authorization: authorization(), "Content-Type": "application/json" },
+      body: JSON.stringify(payload),
+      cache: "no-store",
+      credentials: "omit",
+    })
+      .then(function (response) {
+        return response.text().then(function (text) {
+          var data = null;
+          try {
+            data = text ? JSON.parse(text) : null;
+          } catch (e) {
+            data = null;
+          }
+          return { response: response, data: data };
+        });
+      })
+      .then(function (answer) {
+        var response = answer.response;
+        var data = answer.data;
+        if (response.ok) {
+          var sid = data && data.sid ? data.sid + " " : "";
+          composeResult("Texted " + payload.To + " from " + payload.From + ": " + sid + "received.", false);
+          $("compose-body").value = "";
+          countBody();
+          poll();
+          return;
+        }
+        var message = errorMessage(data) || "HTTP " + response.status;
+        if (response.status === 401) {
+          composeResult("Not sent: the Account SID or Auth Token is wrong.", true);
+          showLogin("Sign-in failed: the Account SID or Auth Token is wrong.");
+          return;
+        }
+        composeResult("Not sent: " + message, true);
+      })
+      .catch(function (error) {
+        composeResult("Not sent: emulator unreachable (" + error.message + ")", true);
+      })
+      .then(function () {
+        button.disabled = $("compose-to").disabled;
+      });
   }
 
   /* ---- polling ---- */
@@ -273,17 +457,18 @@
 
   function poll() {
     if (!credentials) {
-      showLogin("enter the account's SID and Auth Token");
+      showLogin("You must sign in: enter the account's SID and Auth Token to see its inbox.");
       return;
     }
     fetch("/_emulator/state", {
-      headers: { Authorization: "Basic " + btoa(credentials.sid + ":" + credentials.token) },
+      headers: { Authorization: authorization() },
       cache: "no-store",
       credentials: "omit", // no cookies, and no browser login dialog on a 401
     })
       .then(function (response) {
         if (response.status === 401) {
-          showLogin("the Account SID or Auth Token is wrong");
+          forgetCredentials();
+          showLogin("Sign-in failed: the Account SID or Auth Token is wrong.");
           return null;
         }
         if (!response.ok) throw new Error("HTTP " + response.status);
@@ -292,6 +477,7 @@
       .then(function (state) {
         if (state) {
           $("login").hidden = true;
+          $("login-message").className = "login-message";
           render(state);
           schedule();
         }
@@ -306,7 +492,10 @@
     event.preventDefault();
     var pair = parseCredentials($("login-sid").value.trim() + ":" + $("login-token").value.trim());
     if (!pair) {
-      setStatus("the Account SID is 'AC' followed by 32 lower-case hex digits", true);
+      var note = $("login-message");
+      note.textContent = "Enter both: the Account SID is 'AC' followed by 32 lower-case hex digits.";
+      note.className = "login-message error";
+      setStatus(note.textContent, true);
       return;
     }
     credentials = pair;
@@ -317,6 +506,16 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     $("login").addEventListener("submit", onLogin);
+    $("compose").addEventListener("submit", onCompose);
+    $("compose-body").addEventListener("input", countBody);
+    credentials = loadCredentials();
+    poll();
+  });
+
+  /* Credentials typed into the address bar of an open page: use them at once. */
+  window.addEventListener("hashchange", function () {
+    var pair = parseCredentials(window.location.hash);
+    if (!pair) return;
     credentials = loadCredentials();
     poll();
   });
