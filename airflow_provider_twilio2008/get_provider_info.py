@@ -41,12 +41,21 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "sensors": [
-            {"integration-name": INTEGRATION, "python-modules": ["airflow_provider_twilio2008.sensors.calls"]}
+            {
+                "integration-name": INTEGRATION,
+                "python-modules": [
+                    "airflow_provider_twilio2008.sensors.calls",
+                    "airflow_provider_twilio2008.sensors.sms",
+                ],
+            }
         ],
         "triggers": [
             {
                 "integration-name": INTEGRATION,
-                "python-modules": ["airflow_provider_twilio2008.triggers.calls"],
+                "python-modules": [
+                    "airflow_provider_twilio2008.triggers.calls",
+                    "airflow_provider_twilio2008.triggers.sms",
+                ],
             }
         ],
         "notifications": ["airflow_provider_twilio2008.notifications.sms.Twilio2008SmsNotifier"],

@@ -96,3 +96,13 @@ def run_dag_source(
     bag = DagBag(dag_folder=str(folder))
     assert bag.import_errors == {}
     return bag.dags[dag_id].test(run_conf=run_conf)
+
+
+def text_in(emulator: Any, **text: str) -> dict[str, Any]:
+    """Text the emulator's account as someone outside would (``POST /_emulator/inbound/sms``).
+
+    :param emulator: the ``twilio2008_emulator`` handle.
+    :param text: ``From``, ``Body`` and optionally ``To`` (default: the account's seed number).
+    :returns: the stored message (``sid``, ``from_``, ``to``, ``body``, ``flags``, ...).
+    """
+    return emulator.control("POST", "inbound/sms", {"To": "5005550006", **text})

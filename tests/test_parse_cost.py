@@ -29,6 +29,7 @@ MODULES: tuple[str, ...] = (
     "airflow_provider_twilio2008.operators.sms",
     "airflow_provider_twilio2008.operators.recordings",
     "airflow_provider_twilio2008.sensors.calls",
+    "airflow_provider_twilio2008.sensors.sms",
     "airflow_provider_twilio2008.notifications.sms",
 )
 #: Top-level packages that must not be loaded by our imports (nor any submodule of them).

@@ -29,9 +29,11 @@ __all__ = [
     "filter_date",
     "friendly_name",
     "http_method",
+    "instant",
     "integer_in_range",
     "is_loopback_host",
     "phone_number",
+    "regex",
     "require",
     "send_digits",
     "sid",
@@ -347,6 +349,53 @@ def filter_date(value: object, field: str) -> str:
     raise Twilio2008ValidationError(
         field, f"{_show(value)} is not a date", "a date, a datetime or a 'YYYY-MM-DD' string"
     )
+
+
+def instant(value: object, field: str) -> datetime:
+    """Return a moment as an aware UTC datetime.
+
+    A naive datetime, or an ISO 8601 string without an offset, is taken as UTC (Airflow's own
+    clock); a trailing ``Z`` is read as UTC.
+
+    :param value: a ``datetime`` (pendulum ones too) or an ISO 8601 string
+        (``2026-01-02T09:30:00+00:00``).
+    :param field: the argument name, for the error.
+    """
+    accepted = "a datetime or an ISO 8601 string such as '2026-01-02T09:30:00+00:00'"
+    moment: datetime | None = None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        text = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+    if moment is None:
+        raise Twilio2008ValidationError(field, f"{_show(value)} is not a date and time", accepted)
+    if moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def regex(value: object, field: str, flags: int = 0) -> re.Pattern[str]:
+    """Return ``value`` compiled as a regular expression (Python ``re`` syntax).
+
+    :param value: the pattern's text.
+    :param field: the argument name, for the error.
+    :param flags: ``re`` flags to compile with (``re.IGNORECASE``).
+    """
+    accepted = "a Python regular expression, such as r'^(yes|no)\\b'"
+    if not isinstance(value, str):
+        raise Twilio2008ValidationError(field, f"got {type(value).__name__}", accepted)
+    try:
+        return re.compile(value, flags)
+    except re.error as exc:
+        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        raise Twilio2008ValidationError(
+            field, f"{_show(value)} is not a valid regular expression ({exc.msg}{where})", accepted
+        ) from None
 
 
 def require(value: object, field: str, *, param: str, code: int | None = None) -> None:

@@ -17,7 +17,6 @@ Transient API errors never end the wait; the sensor's timeout does.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from typing import Any
@@ -31,27 +30,10 @@ from ..api.waiting import (
     parse_failed_statuses,
     recording_outcome,
 )
+from .events import error_payload, timed_out, timeout_payload
 from .poller import AccountPoller, Snapshot
 
 __all__ = ["CallCompletedTrigger", "RecordingAvailableTrigger"]
-
-
-def _error_event(snapshot: Snapshot) -> TriggerEvent:
-    error = snapshot.error
-    return TriggerEvent(
-        {"status": "error", "value": None, "message": str(error), "error": type(error).__name__}
-    )
-
-
-def _timed_out(timeout_at: float | None) -> bool:
-    return timeout_at is not None and time.time() >= timeout_at
-
-
-def _timeout_event(call_sid: str, timeout_at: float | None) -> TriggerEvent:
-    when = datetime.fromtimestamp(timeout_at or 0, timezone.utc).isoformat(timespec="seconds")
-    return TriggerEvent(
-        {"status": "timeout", "value": None, "message": f"still waiting for call {call_sid} at {when}"}
-    )
 
 
 class _CallWaitTrigger(BaseTrigger):
@@ -101,10 +83,10 @@ class _CallWaitTrigger(BaseTrigger):
         """Yield one event once the wait is over: done, failed, an error, or the deadline."""
         async for snapshot in self._watch(AccountPoller.shared(self.twilio_conn_id)):
             if snapshot.error is not None:
-                yield _error_event(snapshot)
+                yield TriggerEvent(error_payload(snapshot.error))
                 return
-            if _timed_out(self.timeout_at):
-                yield _timeout_event(self.call_sid, self.timeout_at)
+            if timed_out(self.timeout_at):
+                yield TriggerEvent(timeout_payload(f"call {self.call_sid}", self.timeout_at))
                 return
             assert snapshot.call is not None
             outcome = self._decide(snapshot)

@@ -1,13 +1,14 @@
-"""One poller per account and event loop that serves every trigger waiting on calls or recordings.
+"""One poller per account and event loop that serves every trigger waiting on calls, recordings or SMS.
 
 A triggerer runs all its triggers in one event loop. Rather than one ``GET`` per waiting
 call per interval, every trigger of one connection registers its call SID here and the
 poller lists the account's calls (newest first, 1,000 a page) once per interval, handing each
 waiter its call. Waiters on recordings also get the recordings (and, when asked, the
 transcriptions) listed the same way. So 1,000 waiting calls cost one or two requests per
-interval instead of 1,000.
+interval instead of 1,000. Waiters on SMS replies register the time they accept replies
+from; the poller lists the account's SMS once per interval for all of them.
 
-How a round works:
+How a round works (each list is read only when someone waits on it):
 
 1. Calls: pages of ``GET /Calls?num=1000`` until every watched SID was seen or
    :data:`MAX_LIST_PAGES` pages were read; a SID still unseen (an old call, or a wrong SID)
@@ -16,10 +17,16 @@ How a round works:
    first) until the page reaches recordings older than the oldest watched call.
 3. Transcriptions, when someone waits on one and has a recording: the same with
    ``GET /Transcriptions``.
+4. SMS, when someone waits on a reply: pages of ``GET /SMS/Messages?num=1000`` (newest first)
+   until the page reaches messages older than the oldest watched ``since``, at most
+   :data:`~airflow_provider_twilio2008.api.replies.MAX_REPLY_PAGES` pages (see
+   :mod:`airflow_provider_twilio2008.api.replies`). Every SMS waiter gets the whole list and
+   picks its reply itself.
 
-A transient error (5xx, 429, a lost connection) skips the round: waiters simply hear nothing
-and the next round tries again. Any other error (bad credentials, a missing connection) is
-handed to every waiter. The poller stops when its last waiter leaves.
+A transient error (5xx, 429, a lost connection) skips the round for the waiters of the list
+that failed: they simply hear nothing and the next round tries again. Any other error (bad
+credentials, a missing connection) is handed to those waiters. The poller stops when its last
+waiter leaves.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,7 +42,8 @@ from typing import Any
 from ..api import operations as ops
 from ..api import paths
 from ..api.errors import Twilio2008Error, Twilio2008NotFoundError
-from ..api.records import Call, Recording, Transcription
+from ..api.records import Call, Recording, SmsMessage, Transcription
+from ..api.replies import ReplyReader, reply_list_request
 from ..api.waiting import is_transient
 from .transport import AsyncTransport, config_for
 
@@ -51,26 +59,31 @@ MAX_LIST_PAGES = 2
 class Snapshot:
     """What one round found for one waiter.
 
-    :param call: the watched call, or ``None`` when the round failed for this waiter.
+    :param call: the watched call, or ``None`` when the round failed for this waiter (or it
+        waits on SMS).
     :param recordings: the call's recordings (only for recording waiters).
     :param transcriptions: transcriptions by recording SID (only when asked).
+    :param messages: the account's SMS back to the oldest watched ``since``, newest first
+        (only for SMS waiters).
     :param error: the error that ends this waiter's wait, if any.
     """
 
     call: Call | None = None
     recordings: list[Recording] = field(default_factory=list)
     transcriptions: dict[str, list[Transcription]] = field(default_factory=dict)
+    messages: list[SmsMessage] = field(default_factory=list)
     error: Twilio2008Error | None = None
 
 
 @dataclass(eq=False)
 class _Watch:
-    """One waiter: the call it watches, what else it needs, and where its snapshots go."""
+    """One waiter: the call it watches (or the time it takes SMS from), and where its snapshots go."""
 
-    call_sid: str
+    call_sid: str | None
     interval: float
-    recordings: bool
-    transcriptions: bool
+    recordings: bool = False
+    transcriptions: bool = False
+    sms_since: datetime | None = None
     queue: asyncio.Queue[Snapshot] = field(default_factory=asyncio.Queue)
 
 
@@ -105,7 +118,7 @@ class AccountPoller:
             poller = by_conn[conn_id] = cls(conn_id)
         return poller
 
-    async def watch(
+    def watch(
         self, call_sid: str, interval: float, *, recordings: bool = False, transcriptions: bool = False
     ) -> AsyncIterator[Snapshot]:
         """Yield a snapshot of ``call_sid`` after every round, until the caller stops iterating.
@@ -115,7 +128,21 @@ class AccountPoller:
         :param recordings: also list the call's recordings.
         :param transcriptions: also list the transcriptions of its recordings.
         """
-        watch = _Watch(call_sid, interval, recordings or transcriptions, transcriptions)
+        return self._follow(_Watch(call_sid, interval, recordings or transcriptions, transcriptions))
+
+    def watch_sms(self, since: datetime, interval: float) -> AsyncIterator[Snapshot]:
+        """Yield the account's SMS created around and after ``since`` after every round.
+
+        Each snapshot's ``messages`` reach back to the oldest ``since`` of all SMS waiters (at
+        least to this one's), newest first: the waiter picks its reply itself.
+
+        :param since: the earliest creation time this waiter accepts (aware).
+        :param interval: the waiter's poll interval; the poller polls at the smallest one.
+        """
+        return self._follow(_Watch(None, interval, sms_since=since))
+
+    async def _follow(self, watch: _Watch) -> AsyncIterator[Snapshot]:
+        """Register ``watch``, start polling if needed, and yield its snapshots until the caller stops."""
         self.watches.add(watch)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(
@@ -156,28 +183,61 @@ class AccountPoller:
     def _interval(self) -> float:
         return min((watch.interval for watch in self.watches), default=1.0)
 
-    def _deliver_error(self, error: Twilio2008Error) -> None:
-        for watch in list(self.watches):
+    def _deliver_error(self, error: Twilio2008Error, watches: list[_Watch] | None = None) -> None:
+        for watch in list(self.watches) if watches is None else watches:
             watch.queue.put_nowait(Snapshot(error=error))
 
     async def _round(self, transport: AsyncTransport) -> None:
-        """Run one round and hand every waiter its snapshot; a transient error skips the round."""
+        """Run one round: list what the waiters need, and hand every waiter its snapshot."""
         watches = list(self.watches)
+        on_calls = [watch for watch in watches if watch.call_sid is not None]
+        on_sms = [watch for watch in watches if watch.sms_since is not None]
+        if on_calls:
+            await self._serve(on_calls, lambda: self._call_round(transport, on_calls))
+        if on_sms:
+            await self._serve(on_sms, lambda: self._sms_round(transport, on_sms))
+
+    async def _serve(self, watches: list[_Watch], work: Callable[[], Awaitable[None]]) -> None:
+        """Run one part of a round; a transient error skips it, any other goes to its waiters."""
         try:
-            calls, missing = await self._calls(transport, {watch.call_sid for watch in watches})
-            wanted = [w for w in watches if w.recordings and w.call_sid in calls]
-            recordings = await self._recordings(transport, [calls[w.call_sid] for w in wanted])
-            with_recordings = {
-                rec.sid for w in wanted if w.transcriptions for rec in recordings.get(w.call_sid, [])
-            }
-            transcriptions = await self._transcriptions(transport, recordings, with_recordings)
+            await work()
         except Twilio2008Error as exc:
             if is_transient(exc):
                 log.warning("twilio2008 poller (%s): %s; trying again next round", self.conn_id, exc)
                 return
-            self._deliver_error(exc)
-            return
+            self._deliver_error(exc, watches)
+
+    async def _sms_round(self, transport: AsyncTransport, watches: list[_Watch]) -> None:
+        """List the account's SMS back to the oldest watched ``since`` and hand the list to every waiter."""
+        oldest = min(watch.sms_since for watch in watches if watch.sms_since is not None)
+        reader = ReplyReader(
+            reply_list_request(transport.config.account_sid, oldest),
+            oldest,
+            base_url=transport.config.base_url,
+        )
+        while reader.current is not None:
+            reader.advance(await transport.page(reader.current))
+        if reader.capped:
+            log.warning(
+                "twilio2008 poller (%s): read %d pages of SMS without reaching %s; older ones are not seen",
+                self.conn_id,
+                reader.pages,
+                oldest.isoformat(),
+            )
         for watch in watches:
+            watch.queue.put_nowait(Snapshot(messages=reader.messages))
+
+    async def _call_round(self, transport: AsyncTransport, watches: list[_Watch]) -> None:
+        """List calls (and recordings, transcriptions) and hand every call waiter its snapshot."""
+        calls, missing = await self._calls(transport, {watch.call_sid for watch in watches if watch.call_sid})
+        wanted = [w for w in watches if w.recordings and w.call_sid in calls]
+        recordings = await self._recordings(transport, [calls[w.call_sid] for w in wanted if w.call_sid])
+        with_recordings = {
+            rec.sid for w in wanted if w.transcriptions for rec in recordings.get(w.call_sid or "", [])
+        }
+        transcriptions = await self._transcriptions(transport, recordings, with_recordings)
+        for watch in watches:
+            assert watch.call_sid is not None
             if watch.call_sid in missing:
                 watch.queue.put_nowait(Snapshot(error=missing[watch.call_sid]))
                 continue

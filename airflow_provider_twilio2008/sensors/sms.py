@@ -1,0 +1,202 @@
+"""``SmsReplySensor``: wait for someone to text back, in poke, reschedule or deferrable mode alike.
+
+Every mode asks :func:`airflow_provider_twilio2008.api.replies.reply_outcome` what the listed
+messages mean, so they succeed and keep waiting on exactly the same cases:
+
+- success pushes the reply (the message dict plus the pattern's ``match``, ``groups`` and
+  ``groupdict``) to XCom;
+- a bad ``from_``, ``to``, ``body_pattern`` or ``since`` fails the task at once, without
+  retries and before any request, with an error naming the field;
+- bad credentials fail the task at once, without retries;
+- transient API errors (5xx, 429, lost connections) are logged and the wait goes on;
+- the sensor's ``timeout`` holds in deferrable mode too (``soft_fail`` skips instead).
+
+Nothing heavy is imported at DAG parse time: the hook, the decision and the trigger are
+imported when the task runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk import BaseSensorOperator, PokeReturnValue, conf
+
+if TYPE_CHECKING:
+    from airflow.sdk import Context
+
+    from ..api.records import SmsMessage
+    from ..api.replies import ReplyFilter
+    from ..hooks.twilio2008 import Twilio2008Hook
+
+__all__ = ["SmsReplySensor"]
+
+
+def _templated(value: object) -> bool:
+    """Whether ``value`` is (or holds) a Jinja template, checked only once rendered."""
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+class SmsReplySensor(BaseSensorOperator):
+    """Wait for an inbound SMS from ``from_`` to ``to``, created since ``since``, matching ``body_pattern``.
+
+    A reply is an SMS with the inbound bit (1) of ``Flags`` set; its ``Status`` is not looked
+    at (the 2008 API names none for inbound messages). It counts when its ``DateCreated``
+    (RFC 2822, whole seconds, Twilio's clock) is at or after ``since`` truncated to the whole
+    second (Airflow's clock; no allowance is made for skew between the two). The first such
+    reply is returned: the message as a dict (``sid``, ``from_``/``from``, ``to``, ``body``,
+    ``status``, ``flags``, ISO-8601 dates) plus ``match`` (the matched text, ``None`` without a
+    pattern), ``groups`` (list) and ``groupdict``.
+
+    Each poke costs one ``GET /SMS/Messages`` filtered by ``From``, ``To`` and ``DateSent>=``
+    (more pages only past 1,000 messages). In deferrable mode all the account's SMS-reply waits
+    in one triggerer share one unfiltered list request per interval.
+
+    :param from_: the number the reply comes from (templated): E.164, 10 US digits or a short code.
+    :param to: our number the reply is sent to (templated); ``None`` uses the connection's
+        ``default_from``.
+    :param body_pattern: a regular expression the body must contain, searched case-insensitively
+        (``re.search``; templated), e.g. ``r"^(yes|no)\\b"``; ``None`` accepts any body.
+    :param since: the earliest accepted creation time (templated): a datetime or an ISO 8601
+        string; ``None`` means the start of the DAG run, so a reply that came before this task
+        started still counts.
+    :param twilio_conn_id: the ``twilio2008`` connection.
+    :param deferrable: wait in the triggerer, freeing the worker slot (default: ``[operators]
+        default_deferrable``).
+    """
+
+    template_fields: Sequence[str] = ("from_", "to", "body_pattern", "since", "twilio_conn_id")
+    ui_color = "#f22f46"
+
+    def __init__(
+        self,
+        *,
+        from_: str,
+        to: str | None = None,
+        body_pattern: str | None = None,
+        since: Any = None,
+        twilio_conn_id: str = "twilio2008_default",
+        deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.from_ = from_
+        self.to = to
+        self.body_pattern = body_pattern
+        self.since = since
+        self.twilio_conn_id = twilio_conn_id
+        self.deferrable = deferrable
+        self._check_literals()
+
+    def _check_literals(self) -> None:
+        """Refuse, when the DAG is parsed, a field that is wrong already (templates are checked later)."""
+        import re
+
+        from ..api import validate
+
+        if not _templated(self.from_):
+            validate.phone_number(self.from_, "from_", param="From", allow_short_code=True)
+        if self.to is not None and not _templated(self.to):
+            validate.phone_number(self.to, "to", param="To", allow_short_code=True)
+        if self.body_pattern is not None and not _templated(self.body_pattern):
+            validate.regex(self.body_pattern, "body_pattern", re.IGNORECASE)
+        if self.since is not None and not _templated(self.since):
+            validate.instant(self.since, "since")
+
+    @cached_property
+    def hook(self) -> Twilio2008Hook:
+        """Return the hook of ``twilio_conn_id`` (built when the task runs, never at parse time)."""
+        from ..hooks.twilio2008 import Twilio2008Hook
+
+        return Twilio2008Hook(self.twilio_conn_id)
+
+    def _wanted(self, context: Context) -> ReplyFilter:
+        """Return the rendered fields, checked; a wrong one fails the task now, naming it.
+
+        :param context: the task context (``since`` defaults to its DAG run's start).
+        """
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from ..api.errors import Twilio2008ValidationError
+        from ..api.replies import reply_filter
+
+        since = self.since
+        if since is None or since == "":
+            since = context["dag_run"].start_date
+        try:
+            to = self.hook._from(self.to or None, "to", "To")
+            return reply_filter(from_=self.from_, to=to, body_pattern=self.body_pattern, since=since)
+        except Twilio2008ValidationError as exc:
+            raise AirflowFailException(f"{type(exc).__name__}: {exc}") from None
+
+    def _list(self, wanted: ReplyFilter) -> list[SmsMessage]:
+        """Read the messages from ``from_`` to ``to`` sent since the day before ``since``, newest first."""
+        from ..api.replies import ReplyReader, reply_list_request
+
+        hook = self.hook
+        reader = ReplyReader(
+            reply_list_request(hook.account_sid, wanted.since, from_=wanted.from_, to=wanted.to),
+            wanted.since,
+            base_url=hook.config.base_url,
+        )
+        while reader.current is not None:
+            reader.advance(hook.transport.page(reader.current))
+        if reader.capped:
+            self.log.warning("Read %d pages of SMS without reaching %s", reader.pages, wanted.since)
+        return reader.messages
+
+    def poke(self, context: Context) -> bool | PokeReturnValue:
+        """List the candidate messages once: the reply is there, or still waiting.
+
+        :param context: the task context.
+        """
+        from ..api.replies import reply_outcome
+        from .calls import _checked
+
+        wanted = self._wanted(context)
+        outcome = _checked(lambda: reply_outcome(self._list(wanted), wanted), self.log)
+        if outcome.state == "done":
+            return PokeReturnValue(is_done=True, xcom_value=outcome.value)
+        self.log.info("Waiting: %s", outcome.message)
+        return False
+
+    def execute(self, context: Context) -> Any:
+        """Poke (or reschedule) until the reply comes; in deferrable mode, check once, then defer.
+
+        :param context: the task context.
+        """
+        if not self.deferrable:
+            return super().execute(context)
+        from ..triggers.sms import SmsReplyTrigger
+
+        started = time.time()
+        wanted = self._wanted(context)
+        first = self.poke(context)
+        if isinstance(first, PokeReturnValue) and first.is_done:
+            return first.xcom_value
+        self.defer(
+            trigger=SmsReplyTrigger(
+                from_=wanted.from_,
+                to=wanted.to,
+                body_pattern=wanted.pattern,
+                since=wanted.since.isoformat(),
+                twilio_conn_id=self.twilio_conn_id,
+                poll_interval=self.poke_interval,
+                timeout_at=started + self.timeout if self.timeout is not None else None,
+            ),
+            method_name="execute_complete",
+            timeout=timedelta(seconds=self.timeout) if self.timeout is not None else None,
+        )
+
+    def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
+        """Resume after the trigger fired: return the reply, or fail (or time out) with its message.
+
+        :param context: the task context.
+        :param event: the trigger's event payload.
+        """
+        from ..triggers.events import resolve_event
+
+        return resolve_event(event, f"an SMS reply from {self.from_}")
