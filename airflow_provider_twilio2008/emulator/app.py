@@ -3,7 +3,9 @@
 The REST router reads the representation suffix, applies the ``_method`` override (POST
 only), authenticates with HTTP Basic (401 + RestException 20003 and ``WWW-Authenticate``), maps
 the path onto the URI templates of :mod:`..api.paths`, and answers 404 for unknown paths or
-another account's resources and 405 (with ``Allow``) for unsupported methods.
+another account's resources and 405 (with ``Allow``) for unsupported methods. An authenticated
+request that fails with a coded 4xx is written to the account's Notifications
+(:func:`.routes_notifications.note_rest_failure`, whose docstring lists what is logged).
 
 Choices where the reference says *inferred*:
 
@@ -12,6 +14,9 @@ Choices where the reference says *inferred*:
 - ``.wav``/``.mp3`` exist only on recording instances and ``.txt`` only on transcription
   instances; elsewhere they are 404.
 - GET on a recording instance needs no credentials in any representation.
+- A run of slashes at the start of the path counts as one (``http://host//2008-08-01/...``, as
+  2008 helper libraries sent when their base URL ended with ``/``), for every route of the
+  server. Doubled slashes further in are not touched: such paths stay unknown (404).
 """
 
 from __future__ import annotations
@@ -103,6 +108,29 @@ def split_suffix(path: str) -> tuple[str, str, str]:
     return path, "", "xml"
 
 
+class LeadingSlashes:
+    """ASGI middleware serving ``//path`` as ``/path`` (any run of leading slashes counts as one).
+
+    It only rewrites ``scope``; ``send`` reaches the inner app untouched, so
+    :class:`.faults.FaultMiddleware` still sees uvicorn's own.
+
+    :param app: the wrapped ASGI app.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Collapse the leading slashes of an HTTP request's path, then pass it on."""
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith("//"):
+            scope = {**scope, "path": "/" + path.lstrip("/")}
+            raw = scope.get("raw_path")
+            if isinstance(raw, bytes):
+                scope["raw_path"] = b"/" + raw.lstrip(b"/")
+        await self.app(scope, receive, send)
+
+
 def _route(path: str) -> tuple[str, dict[str, str], dict[str, Handler]] | None:
     for template, pattern, handlers in _ROUTES:
         match = pattern.match(path)
@@ -121,10 +149,15 @@ async def rest_endpoint(request: Request) -> Response:
         method = override[-1].strip().upper()
     query = [(key, value) for key, value in query if key != paths.METHOD_OVERRIDE]
     path, suffix, fmt = split_suffix(request.url.path.rstrip("/"))  # a trailing slash is tolerated
+    found = _route(path)
+    authenticated: str | None = None
+    form: dict[str, str] = {}
     try:
-        found = _route(path)
         public = found is not None and found[0] in PUBLIC_GET and method in ("GET", "HEAD")
-        account_sid = found[1].get("account_sid") if public and found else authenticate(emu, request)
+        if public and found:
+            account_sid = found[1].get("account_sid")
+        else:
+            account_sid = authenticated = authenticate(emu, request)
         if found is None or (fmt not in DOCUMENT_FORMATS and found[0] not in MEDIA_TEMPLATES.get(fmt, ())):
             raise RestError(404, NOT_FOUND)
         template, params, handlers = found
@@ -135,14 +168,25 @@ async def rest_endpoint(request: Request) -> Response:
         if handler is None:
             allowed = ", ".join(sorted(handlers))
             raise RestError(405, f"Method {method} not allowed on this resource", headers={"Allow": allowed})
-        form: dict[str, str] = {}
         if method in ("POST", "PUT"):
             body = (await request.body()).decode("utf-8", "replace")
             form = dict(parse_qsl(body, keep_blank_values=True))
         req = Req(method, path, fmt, suffix, query, form, params, account_sid)
         return await handler(emu, req)
     except RestError as error:
-        return error_response(fmt, error)
+        response = error_response(fmt, error)
+        if authenticated is not None:
+            routes_notifications.note_rest_failure(
+                emu,
+                authenticated,
+                template=found[0] if found else None,
+                url=f"{request.url.scheme}://{request.url.netloc}{request.url.path}",
+                method=request.method.upper(),
+                variables=[*parse_qsl(request.url.query, keep_blank_values=True), *form.items()],
+                error=error,
+                response=response,
+            )
+        return response
 
 
 async def index(request: Request) -> Response:
@@ -154,7 +198,7 @@ async def index(request: Request) -> Response:
 
 
 def build_app(emu: Emulator) -> Any:
-    """Return the ASGI app serving ``emu`` (faults outermost, then Starlette).
+    """Return the ASGI app serving ``emu`` (slash folding outermost, then faults, then Starlette).
 
     :param emu: the emulator state.
     """
@@ -184,4 +228,4 @@ def build_app(emu: Emulator) -> Any:
         routes.append(Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.emu = emu
-    return FaultMiddleware(app, emu.faults)
+    return LeadingSlashes(FaultMiddleware(app, emu.faults))

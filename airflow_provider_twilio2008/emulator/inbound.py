@@ -6,17 +6,22 @@
 ``GET /_emulator/state`` lists SMS (``sid``, ``from_``, ``to``, ``body``, ``status``, ``flags``,
 ``date_created``...).
 
+``POST /_emulator/inbound/calls`` with the JSON body ``{"From": "4155550100", "To": "5005550006"}``
+calls the account's number ``To`` from ``From`` (see :mod:`.inbound_calls`). It answers 201 with
+the new, queued call as JSON, in the form ``GET /_emulator/state`` lists calls (``sid``,
+``caller``, ``called``, ``phone_number_sid``, ``status``, ``flags``...).
+
 Errors are JSON ``{"error": "...", "field": "To"}``:
 
 - 401: missing or wrong credentials.
 - 400: a body that is not a JSON object, or a missing or invalid ``From``, ``To`` or ``Body``
-  (the message names the field).
+  (``Body`` for SMS only; the message names the field).
 
 Choices where the reference says *inferred* or is silent:
 
 - A ``To`` that is a valid number but not one of the account's IncomingPhoneNumbers answers
   404 (the number does not exist for this account, as a REST path naming another account's
-  resource does), with ``"field": "To"``.
+  resource does), with ``"field": "To"``. The same 404 for a call to a number not owned.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ from starlette.routing import Route
 from ..api.errors import Twilio2008ValidationError
 from ..api.validate import phone_number, sms_body
 from .auth import authenticate
-from .inbound_sms import NotOurNumber, receive_sms
+from .inbound_calls import NotOurNumber, receive_call
+from .inbound_sms import NotOurNumber as NotOurSmsNumber
+from .inbound_sms import receive_sms
 from .rest import RestError
 from .state import Emulator
 
@@ -39,6 +46,8 @@ __all__ = ["ROUTES"]
 
 #: The JSON fields of ``POST /_emulator/inbound/sms``, all required.
 SMS_FIELDS = ("From", "To", "Body")
+#: The JSON fields of ``POST /_emulator/inbound/calls``, all required.
+CALL_FIELDS = ("From", "To")
 
 
 def _error(
@@ -50,18 +59,20 @@ def _error(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _fields(raw: bytes) -> dict[str, Any]:
+def _fields(raw: bytes, names: tuple[str, ...] = SMS_FIELDS) -> dict[str, Any]:
     """Return the JSON object of a body; raise ``Twilio2008ValidationError`` naming what is wrong.
 
     :param raw: the request body.
+    :param names: the required fields.
     """
     try:
         data = json.loads(raw) if raw.strip() else None
     except (ValueError, UnicodeDecodeError):
         data = None
     if not isinstance(data, dict):
-        raise Twilio2008ValidationError("body", "not a JSON object", '{"From": ..., "To": ..., "Body": ...}')
-    for name in SMS_FIELDS:
+        shape = "{" + ", ".join(f'"{name}": ...' for name in names) + "}"
+        raise Twilio2008ValidationError("body", "not a JSON object", shape)
+    for name in names:
         if data.get(name) in (None, ""):
             raise Twilio2008ValidationError(name, "missing", "a value", param=name)
     return data
@@ -83,11 +94,32 @@ async def inbound_sms(request: Request) -> Response:
         return _error(400, str(exc), exc.field)
     try:
         message = receive_sms(emu, account_sid, from_, to, body)
-    except NotOurNumber as exc:
+    except NotOurSmsNumber as exc:
         return _error(404, str(exc), "To")
     return JSONResponse(message.as_dict(), status_code=201)
 
 
+async def inbound_call(request: Request) -> Response:
+    """Call one of the account's numbers from the outside world (see the module docstring)."""
+    emu: Emulator = request.app.state.emu
+    try:
+        account_sid = authenticate(emu, request)
+    except RestError as error:
+        return _error(401, error.message, headers=error.headers)
+    try:
+        data = _fields(await request.body(), CALL_FIELDS)
+        from_ = phone_number(data["From"], "From", param="From")
+        to = phone_number(data["To"], "To", param="To")
+    except Twilio2008ValidationError as exc:
+        return _error(400, str(exc), exc.field)
+    try:
+        call = receive_call(emu, account_sid, from_, to)
+    except NotOurNumber as exc:
+        return _error(404, exc.message, "To")
+    return JSONResponse(call.as_dict(), status_code=201)
+
+
 ROUTES = [
     Route("/_emulator/inbound/sms", inbound_sms, methods=["POST"]),
+    Route("/_emulator/inbound/calls", inbound_call, methods=["POST"]),
 ]

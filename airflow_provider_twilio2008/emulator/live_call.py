@@ -3,8 +3,13 @@
 It fetches TwiML over HTTP like a browser that keeps the application's cookies for this call
 only (reference section 5; cookies set on a redirect hop are not kept), spends simulated time,
 records, transcribes, texts, dials and joins conferences against the emulator's store;
-:mod:`.telephony` drives its lifecycle. The timing and billing choices are listed in
-:mod:`.telephony`.
+:mod:`.telephony` (outgoing calls) and :mod:`.inbound_calls` (incoming calls) drive its
+lifecycle, both through :func:`run_answered`. The timing and billing choices are listed in
+:mod:`.telephony`, those of incoming calls in :mod:`.inbound_calls`.
+
+The simulated party on the other end is scripted by the callee script
+(:class:`.state.CalleeScript`) of the called number on an outgoing call and of the caller's
+number (``From``) on an incoming one.
 """
 
 from __future__ import annotations
@@ -33,9 +38,9 @@ from ..api.validate import phone_number, sms_body
 from . import conference, sms, transcriptions, webhooks
 from .state import Emulator
 from .store import Row, new_sid, now
-from .twiml import FetchError, FetchResult
+from .twiml import FetchError, FetchResult, Outcome, run_url
 
-__all__ = ["LiveCall", "caller_id_sid", "finish_completed", "price_for"]
+__all__ = ["LiveCall", "caller_id_sid", "finish_completed", "price_for", "run_answered"]
 
 DIAL_DELAY = 1.0
 RING_SECONDS = 5.0
@@ -91,7 +96,8 @@ class LiveCall:
         self.caller = call.caller or ""
         self.called = call.called or ""
         self.flags = call.flags or CallFlags.API
-        self.script = emu.callee(self.called)
+        self.inbound = bool(self.flags & CallFlags.INBOUND)
+        self.script = emu.callee(self.caller if self.inbound else self.called)
         self.call_status = "in-progress"
         self.seconds = 0.0
         self.pending_redirect: tuple[str, str] | None = None
@@ -192,14 +198,17 @@ class LiveCall:
     ) -> tuple[str, str]:
         """Send an SMS from TwiML; return ``(SmsSid, "sending")`` or ``("", "invalid")``.
 
-        :param to: recipient (default: the called party of this outbound call).
-        :param from_: sender (default: the caller), which must be an SMS number of the account.
+        :param to: recipient (default, reference 6.1: the called party of an outbound call, the
+            caller of an inbound one).
+        :param from_: sender (default: the caller of an outbound call, the called number of an
+            inbound one), which must be an SMS number of the account.
         :param body: the text.
         :param status_callback: URL POSTed with the final status.
         """
+        other_party, own_number = (self.caller, self.called) if self.inbound else (self.called, self.caller)
         try:
-            target = phone_number(to or self.called, "to", allow_short_code=False)
-            sender = phone_number(from_ or self.caller, "from")
+            target = phone_number(to or other_party, "to", allow_short_code=False)
+            sender = phone_number(from_ or own_number, "from")
             text = sms_body(body)
         except Twilio2008ValidationError:
             return "", "invalid"
@@ -220,6 +229,17 @@ class LiveCall:
         self.seconds += seconds
         await self.emu.sleep(seconds)
 
+    def caller_id_allowed(self, caller_id: str) -> bool:
+        """Return whether this call may show ``caller_id`` on a ``<Dial>`` (reference 6.1).
+
+        :param caller_id: the ``callerId`` attribute as written.
+        """
+        try:
+            number = phone_number(caller_id, "callerId")
+        except Twilio2008ValidationError:
+            return False
+        return number == self.caller or caller_id_sid(self.emu, self.account_sid, number) is not None
+
     async def dial(self, number: str, *, timeout: int, caller_id: str | None, time_limit: int) -> str:
         """Dial ``number`` as a new segment of this call; return the DialStatus.
 
@@ -227,11 +247,13 @@ class LiveCall:
 
         :param number: the number as written in TwiML.
         :param timeout: seconds to ring.
-        :param caller_id: caller ID shown (default: this call's caller).
+        :param caller_id: caller ID shown (default: this call's caller), already allowed by
+            :meth:`caller_id_allowed`.
         :param time_limit: longest bridged time.
         """
         try:
             called = phone_number(number, "number")
+            shown = phone_number(caller_id, "callerId") if caller_id else self.caller
         except Twilio2008ValidationError:
             return "failed"
         stamp = now()
@@ -242,7 +264,7 @@ class LiveCall:
             date_updated=stamp,
             account_sid=self.account_sid,
             called=called,
-            caller=caller_id or self.caller,
+            caller=shown,
             status=CallStatus.QUEUED,
             flags=self.flags | CallFlags.DIAL,
         )
@@ -328,3 +350,38 @@ def finish_completed(emu: Emulator, row: Row, seconds: float) -> Row:
         duration=duration,
         price=price_for(duration),
     )
+
+
+async def run_answered(
+    emu: Emulator,
+    live: LiveCall,
+    url: str,
+    method: str,
+    params: dict[str, str],
+    *,
+    fallback: tuple[str, str] | None = None,
+) -> Outcome:
+    """Run an answered call's TwiML from ``url`` to its end, then store how the call ended.
+
+    The call is reachable by REST redirects while it runs. It ends completed (Status 2, billed)
+    unless its TwiML failed (Status 4).
+
+    :param emu: the emulator.
+    :param live: the call, already stored In Progress.
+    :param url: the first document's URL.
+    :param method: its method.
+    :param params: extra parameters of the first request (``DialStatus`` of outgoing calls).
+    :param fallback: ``(url, method)`` tried when the first document fails (incoming calls).
+    """
+    emu.live_calls[live.sid] = live
+    try:
+        outcome = await run_url(live, url, method, params, fallback=fallback)
+    finally:
+        emu.live_calls.pop(live.sid, None)
+    row = emu.store.get(Call, live.sid)
+    if row is not None:
+        if outcome.hung_up_by == "error":
+            emu.store.update(row, status=CallStatus.FAILED)
+        else:
+            finish_completed(emu, row, live.seconds)
+    return outcome

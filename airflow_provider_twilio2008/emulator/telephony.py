@@ -23,20 +23,23 @@ Choices where the reference says *inferred*:
   ``AccountSid``/``AccountGuid``, ``Caller``, ``Called``, ``CallStatus`` and is signed with
   ``X-Twilio-Signature``.
 - Restart with the same ``--db``: a call still queued (Status 0) is dialled again from the
-  start; a call that was in progress cannot resume its TwiML (that state is not stored), so it
-  is completed at once with the duration it had reached at its last stored update. Open dial
-  segments end the same way (queued ones as no-answer); open conferences are completed.
+  start (an incoming one is answered again, see :mod:`.inbound_calls`); a call that was in
+  progress cannot resume its TwiML (that state is not stored), so it is completed at once with
+  the duration it had reached at its last stored update. Open dial segments end the same way
+  (queued ones as no-answer); open conferences are completed.
 """
 
 from __future__ import annotations
 
 from ..api.records import (
     Call,
+    CallFlags,
     CallStatus,
     Conference,
     ConferenceStatus,
     Participant,
 )
+from .inbound_calls import start_inbound_call
 from .live_call import (
     DIAL_DELAY,
     FAILURES,
@@ -45,10 +48,11 @@ from .live_call import (
     LiveCall,
     caller_id_sid,
     finish_completed,
+    run_answered,
 )
 from .state import Emulator
 from .store import now
-from .twiml import FetchError, run_url
+from .twiml import FetchError
 
 __all__ = ["LiveCall", "caller_id_sid", "redirect_call", "resume_calls", "start_call"]
 
@@ -80,26 +84,20 @@ async def _run_call(emu: Emulator, call_sid: str) -> None:
         return
     await emu.sleep(RING_SECONDS)
     row = emu.store.update(row, status=CallStatus.IN_PROGRESS, start_time=now())
-    emu.live_calls[call_sid] = live
-    try:
-        if answer == "machine":
+    dial_status = "answered-human" if if_machine else "answered"
+    if answer == "machine":
+        emu.live_calls[call_sid] = live  # a REST redirect may come during the detection
+        try:
             await live.elapse(MACHINE_DETECT_SECONDS)
             if if_machine == "Hangup":
                 live.call_status = "completed"
                 await _notify_outcome(live, url, method, "hangup-machine")
                 finish_completed(emu, emu.store.get(Call, call_sid) or row, live.seconds)
                 return
-            dial_status = "answered-machine" if if_machine == "Continue" else "answered"
-        else:
-            dial_status = "answered-human" if if_machine else "answered"
-        outcome = await run_url(live, url, method, {"DialStatus": dial_status})
-    finally:
-        emu.live_calls.pop(call_sid, None)
-    row = emu.store.get(Call, call_sid) or row
-    if outcome.hung_up_by == "error":
-        emu.store.update(row, status=CallStatus.FAILED)
-    else:
-        finish_completed(emu, row, live.seconds)
+        finally:
+            emu.live_calls.pop(call_sid, None)
+        dial_status = "answered-machine" if if_machine == "Continue" else "answered"
+    await run_answered(emu, live, url, method, {"DialStatus": dial_status})
 
 
 async def _notify_outcome(live: LiveCall, url: str, method: str, dial_status: str) -> None:
@@ -134,7 +132,8 @@ def resume_calls(emu: Emulator) -> None:
     for row in emu.store.find(Call):
         call: Call = row.record
         if call.status is CallStatus.QUEUED and not call.call_segment_sid:
-            start_call(emu, call.sid)
+            inbound = bool((call.flags or 0) & CallFlags.INBOUND)
+            (start_inbound_call if inbound else start_call)(emu, call.sid)
         elif call.status is CallStatus.QUEUED:
             emu.store.update(row, status=CallStatus.NO_ANSWER)
         elif call.status is CallStatus.IN_PROGRESS:

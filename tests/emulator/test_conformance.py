@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import http.client
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+import requests
 from conftest import Api, wait_for
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from airflow_provider_twilio2008.api.records import Call, IncomingPhoneNumber
+from airflow_provider_twilio2008.api.records import Call, IncomingPhoneNumber, Notification
+from airflow_provider_twilio2008.api.xml import parse_record
+from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
+from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
 
 CALLER = "5005550006"
 TWIML = '<?xml version="1.0"?><Response><Say>hi</Say>{}</Response>'
@@ -85,3 +94,179 @@ def test_redirect_during_dial_disconnects_the_dialled_leg(api: Api) -> None:
     assert final.status == 2
     (leg,) = api.page(f"Calls/{call.sid}/Segments", Call)
     assert leg.status == 2 and leg.duration is not None and leg.duration < 3600
+
+
+# ---------------------------------------------------------------------------------------------
+# A doubled slash after the host (2008 helper libraries with a base URL ending in "/")
+# ---------------------------------------------------------------------------------------------
+
+
+def _raw(api: Api, method: str, target: str, body: str = "") -> tuple[int, bytes]:
+    """Send ``target`` byte for byte (no client normalises it) and return status and body."""
+    parts = urlsplit(api.emulator.base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    token = base64.b64encode(f"{api.emulator.account_sid}:{api.emulator.auth_token}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}"}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, target, body=body or None, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_doubled_leading_slash_is_one_slash_for_get_and_post(api: Api) -> None:
+    account = f"/2008-08-01/Accounts/{api.emulator.account_sid}"
+    status, body = _raw(api, "GET", "/" + account)
+    assert status == 200 and f"<Sid>{api.emulator.account_sid}</Sid>".encode() in body
+    form = urlencode({"Caller": CALLER, "Called": "4155550140", "Url": api.url("/twiml/hangup")})
+    status, body = _raw(api, "POST", f"//{account}/Calls", form)
+    assert status == 201, body
+    call = parse_record(body, Call)
+    assert _final(api, call.sid).status == 2
+    status, body = _raw(api, "GET", f"///{account}/Calls.json?Called=4155550140")
+    assert status == 200 and call.sid.encode() in body
+    assert [entry["path"] for entry in api.emulator.control("GET", "requests")["requests"]][:1] == [account]
+
+
+def test_doubled_slashes_elsewhere_and_unknown_paths_stay_404(api: Api) -> None:
+    account = f"/2008-08-01/Accounts/{api.emulator.account_sid}"
+    assert _raw(api, "GET", "//nothing/here")[0] == 404
+    assert _raw(api, "GET", f"//2008-08-01//Accounts/{api.emulator.account_sid}")[0] == 404
+    assert _raw(api, "GET", f"/{account}/Nonsense")[0] == 404
+    assert _raw(api, "GET", "//_emulator/health") == (200, b'{"ok":true}')
+
+
+def test_faults_apply_to_doubled_slash_paths(api: Api) -> None:
+    api.emulator.add_fault("error500", count=1, path="/Calls")
+    account = f"/2008-08-01/Accounts/{api.emulator.account_sid}"
+    assert _raw(api, "GET", f"//{account}/Calls")[0] == 500
+    assert _raw(api, "GET", f"//{account}/Calls")[0] == 200
+
+
+def test_the_hook_still_works_against_the_emulator(
+    twilio2008_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twilio2008_emulator.set_connection_env(monkeypatch)
+    with Twilio2008Hook(retries=0) as hook:
+        assert hook.get_account().sid == twilio2008_emulator.account_sid
+        call = hook.make_call("4155550141", CALLER, f"{twilio2008_emulator.base_url}/twiml/hangup")
+        assert [c.sid for c in hook.list_calls()] == [call.sid]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference 3.8: notifications also log "your REST requests"
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_failed_rest_request_writes_a_notification_without_credentials(api: Api) -> None:
+    token = api.emulator.auth_token
+    response = api.post(
+        "Calls?Trace=1", {"Caller": CALLER, "Called": "12", "Url": "http://x.example/t", "AuthToken": token}
+    )
+    assert response.status_code == 400 and api.error(response) == (400, 21211)
+    (listed,) = api.page("Notifications", Notification)
+    note = api.record(f"Notifications/{listed.sid}", Notification)
+    assert (note.log, note.error_code, note.call_sid) == (0, 21211, None)
+    assert note.more_info == "http://www.twilio.com/docs/errors/21211"
+    assert note.request_url == api.url("Calls") and note.request_method == "POST"
+    assert dict(parse_qsl(note.request_variables)) == {
+        "Trace": "1",
+        "Caller": CALLER,
+        "Called": "12",
+        "Url": "http://x.example/t",
+    }
+    assert note.message_text.startswith("Called: '12' is not a phone number")
+    assert "<Message>Called: '12' is not a phone number" in note.response_body
+    assert "<Code>21211</Code>" in note.response_body and "Content-Type" in note.response_headers
+    detail = api.get(f"Notifications/{listed.sid}").text + api.get(f"Notifications/{listed.sid}.json").text
+    assert token not in detail and api.emulator.account_sid + ":" not in detail
+    assert token not in str(api.emulator.state())
+
+
+def test_the_token_is_redacted_wherever_the_request_carried_it(api: Api) -> None:
+    token = api.emulator.auth_token
+    response = api.get(f"Calls?num={token}")
+    assert api.error(response) == (400, 21200)
+    (listed,) = api.page("Notifications", Notification)
+    note = api.record(f"Notifications/{listed.sid}", Notification)
+    assert note.request_variables == "num=%5Bredacted%5D" and note.request_method == "GET"
+    assert token not in (note.response_body or "") and "[redacted]" in note.response_body
+
+
+def test_requests_without_a_code_or_account_and_on_notifications_write_nothing(api: Api) -> None:
+    call = api.create(
+        "Calls", Call, {"Caller": CALLER, "Called": "4155550142", "Url": api.url("/twiml/hangup")}
+    )
+    _final(api, call.sid)
+    assert api.get("Calls/CA" + "0" * 32).status_code == 404  # no code
+    assert api.request("DELETE", "Calls").status_code == 405  # no code
+    anonymous = requests.post(api.url("Calls"), data={"Called": "12"}, timeout=10)
+    assert anonymous.status_code == 401  # no account
+    wrong = requests.post(
+        api.url("Calls"), data={"Called": "12"}, auth=(api.emulator.account_sid, "0" * 32), timeout=10
+    )
+    assert wrong.status_code == 401
+    for _ in range(3):  # failures on the log itself never grow it
+        assert api.error(api.get("Notifications", params={"num": "x"})) == (400, 21200)
+        assert api.error(api.get(f"Calls/{call.sid}/Notifications", params={"Page": "x"})) == (400, 21200)
+    assert api.page("Notifications", Notification).total == 0
+    assert api.error(api.post(f"Calls/{call.sid}", {"CurrentUrl": api.url("/twiml/hangup")})) == (400, 21220)
+    (note,) = api.page("Notifications", Notification)
+    assert note.error_code == 21220 and api.page(f"Calls/{call.sid}/Notifications", Notification).total == 0
+
+
+def test_another_account_sees_none_of_these_notifications(api: Api) -> None:
+    assert api.post("Calls", {"Caller": CALLER}).status_code == 400
+    other = api.emulator.control("POST", "accounts", {"friendly_name": "other"})
+    listed = requests.get(
+        f"{api.emulator.base_url}/2008-08-01/Accounts/{other['sid']}/Notifications",
+        auth=(other["sid"], other["auth_token"]),
+        timeout=10,
+    )
+    assert 'total="0"' in listed.text and api.page("Notifications", Notification).total == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference 6.1: <Dial callerId> must be the caller's, one of the account's numbers or validated
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("caller_id", ["4155550999", "not-a-number"])
+def test_dial_with_a_caller_id_not_of_the_account_fails_with_a_notification(
+    api: Api, httpserver: HTTPServer, caller_id: str
+) -> None:
+    httpserver.expect_request("/dialled").respond_with_data(
+        TWIML.format("<Hangup/>"), content_type="text/xml"
+    )
+    url = api.url(
+        f"/twiml/dial?number=4155550143&callerId={caller_id}&action={httpserver.url_for('/dialled')}"
+    )
+    call = _final(api, api.create("Calls", Call, {"Caller": CALLER, "Called": "4155550144", "Url": url}).sid)
+    assert call.status == 2
+    assert api.page(f"Calls/{call.sid}/Segments", Call).total == 0  # nobody was rung
+    ((request, _),) = httpserver.log
+    assert request.form["DialStatus"] == "failed"
+    (listed,) = api.page(f"Calls/{call.sid}/Notifications", Notification)
+    note = api.record(f"Notifications/{listed.sid}", Notification)
+    assert (note.error_code, note.log, note.call_sid) == (13214, 0, call.sid)
+    assert caller_id in note.message_text and note.request_url == url
+
+
+@pytest.mark.parametrize("kind", ["incoming-number", "validated-caller-id", "own-caller"])
+def test_dial_with_an_allowed_caller_id_rings_the_number(api: Api, kind: str) -> None:
+    if kind == "incoming-number":
+        caller_id = api.create("IncomingPhoneNumbers/Local", IncomingPhoneNumber, {}).phone_number
+    elif kind == "validated-caller-id":
+        caller_id = "6505550123"
+        assert api.post("OutgoingCallerIds", {"PhoneNumber": caller_id}).status_code in (200, 201)
+        api.emulator.control("POST", f"validations/{caller_id}")
+    else:
+        caller_id = CALLER
+    url = api.url(f"/twiml/dial?number=4155550145&callerId=%2B1{caller_id}")
+    call = _final(api, api.create("Calls", Call, {"Caller": CALLER, "Called": "4155550146", "Url": url}).sid)
+    (segment,) = api.page(f"Calls/{call.sid}/Segments", Call)
+    assert segment.status == 2 and segment.caller == caller_id
+    assert api.page("Notifications", Notification).total == 0

@@ -13,6 +13,7 @@ import pytest
 
 from airflow_provider_twilio2008.emulator.twiml import (
     DEFAULT_WAIT_URL,
+    DIAL_CALLER_ID_INVALID,
     MAX_DOCUMENTS,
     MAX_TWIML_BYTES,
     CallContext,
@@ -53,6 +54,7 @@ class FakeCall:
     dial_statuses: dict[str, str] = field(default_factory=dict)
     sms_status: str = "sending"
     redirects: dict[int, tuple[str, str]] = field(default_factory=dict)
+    refused_caller_ids: set[str] = field(default_factory=set)
     log: list[tuple] = field(default_factory=list)
     clock: float = 0.0
     checks: int = 0
@@ -99,6 +101,10 @@ class FakeCall:
     async def dial(self, number: str, *, timeout: int, caller_id: str | None, time_limit: int) -> str:
         self.log.append(("dial", number, timeout, caller_id, time_limit))
         return self.dial_statuses.get(number, "answered")
+
+    def caller_id_allowed(self, caller_id: str) -> bool:
+        self.log.append(("caller_id_allowed", caller_id))
+        return caller_id not in self.refused_caller_ids
 
     async def join_conference(
         self, name: str, *, muted: bool, beep: bool, start_on_enter: bool, end_on_exit: bool
@@ -535,6 +541,31 @@ async def test_dial_with_action_posts_dial_status_and_never_reaches_later_verbs(
     assert outcome.hung_up_by == "end" and outcome.documents == 2
 
 
+async def test_dial_with_a_refused_caller_id_rings_nobody_and_fails_with_13214() -> None:
+    dialed = "http://app.example.com/voice/dialed"
+    ctx = FakeCall(refused_caller_ids={"+14155550999"}, pages={dialed: doc("<Hangup/>")})
+    outcome = await run(
+        doc('<Dial action="dialed" callerId="+14155550999"><Number>1</Number><Number>2</Number></Dial>'),
+        ctx,
+    )
+    assert ctx.calls("dial") == [] and ctx.calls("caller_id_allowed") == [("+14155550999",)]
+    [(code, message, url, method, *_rest)] = ctx.calls("notify_error")
+    assert code == DIAL_CALLER_ID_INVALID == 13214 and "callerId" in message and "+14155550999" in message
+    assert url == BASE  # the document holding the <Dial>
+    assert ctx.calls("fetch") == [(dialed, "POST", {"DialStatus": "failed"})]
+    assert outcome.hung_up_by == "twiml"
+
+
+async def test_dial_caller_id_is_checked_for_numbers_only() -> None:
+    ctx = FakeCall(refused_caller_ids={"+14155550999", ""})
+    await run(
+        doc('<Dial callerId="+14155550999"><Conference>room</Conference></Dial><Dial callerId="">3</Dial>'),
+        ctx,
+    )
+    assert ctx.calls("caller_id_allowed") == [] and ctx.calls("notify_error") == []
+    assert [entry[0] for entry in ctx.calls("dial")] == ["3"] and len(ctx.calls("join_conference")) == 1
+
+
 async def test_dial_numbers_first_answer_wins() -> None:
     ctx = FakeCall(
         dial_statuses={"1": "busy", "2": "answered", "3": "answered"}, pages={BASE: b"<Response/>"}
@@ -770,3 +801,35 @@ async def test_run_url_reports_an_invalid_first_document() -> None:
     outcome = await run_url(ctx, BASE)
     assert (outcome.hung_up_by, outcome.error_code, outcome.documents) == ("error", 12100, 1)
     assert ctx.calls("notify_error")[0][2:4] == (BASE, "POST")
+
+
+async def test_run_url_tries_the_fallback_when_the_first_document_fails() -> None:
+    fallback = "http://app.example.com/voice/fallback.xml"
+    ctx = FakeCall(pages={BASE: FetchResult(500, "text/html", b"oops"), fallback: doc("<Say>hi</Say>")})
+    outcome = await run_url(ctx, BASE, "POST", {"X": "1"}, fallback=(fallback, "GET"))
+    assert ctx.calls("fetch") == [(BASE, "POST", {"X": "1"}), (fallback, "GET", {"X": "1"})]
+    assert [n[0] for n in ctx.calls("notify_error")] == [11200]
+    assert (outcome.hung_up_by, outcome.documents, outcome.document_url) == ("end", 2, fallback)
+
+
+async def test_run_url_fallback_failing_too_ends_with_its_error() -> None:
+    fallback = "http://app.example.com/voice/fallback.xml"
+    ctx = FakeCall(pages={BASE: b"<Response><Bogus/></Response>"})
+    outcome = await run_url(ctx, BASE, fallback=(fallback, "POST"))
+    assert (outcome.hung_up_by, outcome.error_code) == ("error", 11200)  # the fallback 404s
+    assert [(n[0], n[2]) for n in ctx.calls("notify_error")] == [(12100, BASE), (11200, fallback)]
+
+
+async def test_run_url_without_a_url_fails_with_11200_and_fetches_nothing() -> None:
+    ctx = FakeCall()
+    outcome = await run_url(ctx, "")
+    assert (outcome.hung_up_by, outcome.error_code) == ("error", 11200)
+    assert ctx.calls("fetch") == [] and "no URL" in ctx.calls("notify_error")[0][1]
+
+
+async def test_later_documents_have_no_fallback() -> None:
+    fallback = "http://app.example.com/voice/fallback.xml"
+    ctx = FakeCall(pages={BASE: doc("<Redirect>missing.xml</Redirect>"), fallback: doc("<Hangup/>")})
+    outcome = await run_url(ctx, BASE, fallback=(fallback, "POST"))
+    assert outcome.error_code == 11200
+    assert fallback not in [entry[0] for entry in ctx.calls("fetch")]

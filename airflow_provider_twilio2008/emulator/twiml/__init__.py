@@ -26,6 +26,8 @@ layer implements and tests replace with a recording fake.
   ``invalid``).
 * ``dial(number, timeout=, caller_id=, time_limit=)`` -> ``DialStatus`` (``answered``,
   ``busy``, ``no-answer``, ``failed``); the context spends the leg's simulated time itself.
+* ``caller_id_allowed(caller_id)`` -> whether the call may show ``<Dial callerId>`` (reference
+  6.1: the caller's own number, one of the account's numbers or a validated caller ID).
 * ``join_conference(name, muted=, beep=, start_on_enter=, end_on_exit=)``: returns when the
   caller leaves the conference.
 * ``notify_error(code, message, url=, method=, request_vars=, response_headers=,
@@ -49,6 +51,12 @@ Choices made where reference section 6 is silent or says "inferred":
 * ``<Gather>`` prompts are played in full before the keys are read; ``<Record>`` sends
   ``Digits=""`` (the simulated caller stops by falling silent). With ``transcribe`` the
   effective ``maxLength`` is ``min(maxLength, 120)``.
+* A ``<Dial>`` of numbers whose non-empty ``callerId`` the context refuses rings nobody: its
+  ``DialStatus`` is ``failed`` and a Notification 13214 (Log 0, Twilio's later "Dial: Invalid
+  callerId value") is written on the document that holds it. ``callerId=""`` means the default.
+  With ``<Conference>`` the attribute is ignored, as reference 6.1 says.
+* ``run_url(..., fallback=(url, method))`` requests the fallback with the same parameters when
+  the first document fails; an empty URL fails like an unreachable one (11200).
 * Several ``<Number>`` nouns are dialled in order; the first ``answered`` wins. Otherwise the
   ``DialStatus`` is ``busy`` or ``failed`` when every leg said so, else ``no-answer``. A
   ``<Conference>`` reports ``answered``. ``<Number url>`` and ``waitUrl`` are parsed, not run.
@@ -65,6 +73,7 @@ from __future__ import annotations
 from .parse import MAX_TWIML_BYTES, parse_twiml
 from .run import (
     CONTENT_TYPE_INVALID,
+    DIAL_CALLER_ID_INVALID,
     HTTP_RETRIEVAL_FAILURE,
     MAX_DOCUMENTS,
     TOO_MANY_DOCUMENTS,
@@ -96,6 +105,7 @@ from .verbs import (
 __all__ = [
     "CONTENT_TYPE_INVALID",
     "DEFAULT_WAIT_URL",
+    "DIAL_CALLER_ID_INVALID",
     "DOCUMENT_PARSE_FAILURE",
     "HTTP_RETRIEVAL_FAILURE",
     "MAX_DOCUMENTS",

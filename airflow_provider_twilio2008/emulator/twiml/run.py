@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 from urllib.parse import urlencode, urljoin
 
+from ...api.validate import CODES
 from .parse import parse_twiml
 from .verbs import (
     DOCUMENT_PARSE_FAILURE,
@@ -27,6 +28,7 @@ from .verbs import (
 
 __all__ = [
     "CONTENT_TYPE_INVALID",
+    "DIAL_CALLER_ID_INVALID",
     "HTTP_RETRIEVAL_FAILURE",
     "MAX_DOCUMENTS",
     "TOO_MANY_DOCUMENTS",
@@ -43,6 +45,8 @@ HTTP_RETRIEVAL_FAILURE = 11200
 CONTENT_TYPE_INVALID = 12300
 #: Our choice for the document-loop guard (Twilio's later "HTTP too many redirects").
 TOO_MANY_DOCUMENTS = 11215
+#: ``<Dial callerId>`` that the account may not show (Twilio's later "Dial: Invalid callerId value").
+DIAL_CALLER_ID_INVALID = CODES["dial_caller_id_invalid"]
 #: Most documents one call may run, the first included.
 MAX_DOCUMENTS = 100
 SAY_SECONDS_PER_CHARACTER = 0.08
@@ -98,6 +102,8 @@ class CallContext(Protocol):
     ) -> tuple[str, str]: ...
 
     async def dial(self, number: str, *, timeout: int, caller_id: str | None, time_limit: int) -> str: ...
+
+    def caller_id_allowed(self, caller_id: str) -> bool: ...
 
     async def join_conference(
         self, name: str, *, muted: bool, beep: bool, start_on_enter: bool, end_on_exit: bool
@@ -183,6 +189,7 @@ class _Call:
         self.documents = documents
         self.seconds = 0.0
         self.url = ""
+        self.request: _Request | None = None
 
     def outcome(
         self,
@@ -223,7 +230,10 @@ class _Call:
             return _Request(urljoin(url, pending[0]), pending[1], {})
         return self.outcome("end")
 
-    async def fail(self, code: int, message: str, request: _Request, result: FetchResult | None) -> Outcome:
+    async def notify(
+        self, code: int, message: str, request: _Request, result: FetchResult | None = None
+    ) -> None:
+        """Write a Notification about ``request`` (and what it answered, when known)."""
         await self.ctx.notify_error(
             code,
             message,
@@ -233,6 +243,9 @@ class _Call:
             response_headers=f"Content-Type: {result.content_type}" if result else "",
             response_body=result.body.decode("utf-8", "replace") if result else "",
         )
+
+    async def fail(self, code: int, message: str, request: _Request, result: FetchResult | None) -> Outcome:
+        await self.notify(code, message, request, result)
         return self.outcome("error", code, message)
 
     async def load(self, request: _Request) -> tuple[list[Verb], str] | Outcome:
@@ -242,6 +255,10 @@ class _Call:
             return await self.fail(TOO_MANY_DOCUMENTS, message, request, None)
         self.documents += 1
         self.url = request.url
+        self.request = request
+        if not request.url:
+            message = "HTTP retrieval failure: no URL is set"
+            return await self.fail(HTTP_RETRIEVAL_FAILURE, message, request, None)
         try:
             result = await self.ctx.fetch(request.url, request.method, dict(request.params))
         except FetchError as exc:
@@ -348,19 +365,33 @@ class _Call:
             )
             status = "answered"
         else:
-            statuses = []
-            for number in verb.numbers:
-                status = await self.ctx.dial(
-                    number.number, timeout=verb.timeout, caller_id=verb.caller_id, time_limit=verb.time_limit
-                )
-                if status == "answered":
-                    break
-                statuses.append(status)
-            else:
-                status = _dial_status(statuses)
+            status = await self.dial_numbers(verb, url)
         if verb.action is None:
             return None
         return _Request(urljoin(url, verb.action), verb.method, {"DialStatus": status})
+
+    async def dial_numbers(self, verb: Dial, url: str) -> str:
+        """Dial the numbers of ``verb`` in order; return the DialStatus.
+
+        A ``callerId`` the context refuses fails the ``<Dial>`` before any leg rings, with a
+        Notification on the document that holds it.
+        """
+        if verb.caller_id and not self.ctx.caller_id_allowed(verb.caller_id):
+            message = (
+                f"Dial: Invalid callerId value {verb.caller_id!r}: not the caller's number, one of the "
+                "account's IncomingPhoneNumbers or a validated OutgoingCallerId"
+            )
+            await self.notify(DIAL_CALLER_ID_INVALID, message, self.request or _Request(url, "", {}))
+            return "failed"
+        statuses = []
+        for number in verb.numbers:
+            status = await self.ctx.dial(
+                number.number, timeout=verb.timeout, caller_id=verb.caller_id, time_limit=verb.time_limit
+            )
+            if status == "answered":
+                return status
+            statuses.append(status)
+        return _dial_status(statuses)
 
 
 async def run_twiml(verbs: Sequence[Verb], ctx: CallContext, document_url: str) -> Outcome:
@@ -374,17 +405,28 @@ async def run_twiml(verbs: Sequence[Verb], ctx: CallContext, document_url: str) 
 
 
 async def run_url(
-    ctx: CallContext, url: str, method: str = "POST", params: dict[str, str] | None = None
+    ctx: CallContext,
+    url: str,
+    method: str = "POST",
+    params: dict[str, str] | None = None,
+    *,
+    fallback: tuple[str, str] | None = None,
 ) -> Outcome:
     """Fetch a call's first document and run it, handling fetch and parse failures.
 
     :param ctx: the simulated call.
-    :param url: the call's ``Url`` (or a number's voice URL).
+    :param url: the call's ``Url`` (or a number's voice URL); ``""`` fails with 11200.
     :param method: ``GET`` or ``POST``.
     :param params: extra parameters of the first request (e.g. ``DialStatus``).
+    :param fallback: ``(url, method)`` requested, with the same parameters, when the first
+        document fails (unreachable, non-2xx, bad Content-Type, TwiML that does not parse); each
+        failure writes its own Notification. Later documents have no fallback.
     """
     call = _Call(ctx, documents=0)
-    loaded = await call.load(_Request(url, method, dict(params or {})))
+    first = dict(params or {})
+    loaded = await call.load(_Request(url, method, first))
+    if isinstance(loaded, Outcome) and loaded.hung_up_by == "error" and fallback is not None:
+        loaded = await call.load(_Request(fallback[0], fallback[1], dict(first)))
     if isinstance(loaded, Outcome):
         return loaded
     return await call.run(*loaded)
