@@ -3,6 +3,11 @@
 On start it prints the base URL and an ``AIRFLOW_CONN_TWILIO2008_DEFAULT=...`` line ready to
 export (the only place the Auth Token is ever printed). SIGINT and SIGTERM stop it cleanly;
 with ``--db`` every record survives a restart.
+
+``--voice-url``/``--sms-url`` (with ``--voice-method``/``--sms-method``) point the account's own
+number 5005550006 at an application, as its ``Url``/``SmsUrl`` would after a REST update; they
+are applied at every start (also to an existing ``--db``) and kept through
+``POST /_emulator/reset``.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import re
 import sys
 from collections.abc import Sequence
 
+from ..api.errors import Twilio2008ValidationError
+from ..api.validate import url as checked_url
 from .banner import banner_lines
 from .faults import FaultRule
 from .server import EmulatorConfig, EmulatorServer
@@ -38,6 +45,19 @@ def _probability(value: str) -> float:
     return number
 
 
+def _url(value: str) -> str:
+    try:
+        return checked_url(value, "url")
+    except Twilio2008ValidationError as exc:
+        raise argparse.ArgumentTypeError(f"{exc.problem}; expected {exc.accepted}") from None
+
+
+def _method(value: str) -> str:
+    if value.upper() not in ("GET", "POST"):
+        raise argparse.ArgumentTypeError("a method is GET or POST")
+    return value.upper()
+
+
 def _positive(value: str) -> float:
     number = float(value)
     if number <= 0:
@@ -58,6 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--time-scale", type=_positive, default=1.0, help="simulated seconds per real second (default 1)"
     )
+    seed = parser.add_argument_group(
+        "the account's number 5005550006 (applied at every start and kept through reset)"
+    )
+    seed.add_argument(
+        "--voice-url", type=_url, metavar="URL", help="its Url: the TwiML app requested on incoming calls"
+    )
+    seed.add_argument("--voice-method", type=_method, metavar="METHOD", help="its Method (default POST)")
+    seed.add_argument(
+        "--sms-url", type=_url, metavar="URL", help="its SmsUrl: the app requested on incoming SMS"
+    )
+    seed.add_argument("--sms-method", type=_method, metavar="METHOD", help="its SmsMethod (default POST)")
     faults = parser.add_argument_group("fault injection (REST API only; off by default)")
     faults.add_argument("--fault-500", type=_probability, default=0.0, metavar="P", help="chance of a 500")
     faults.add_argument(
@@ -116,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         fault_seed=args.fault_seed,
         access_log=args.access_log,
         log_level="info" if args.access_log else "warning",
+        voice_url=args.voice_url,
+        voice_method=args.voice_method,
+        sms_url=args.sms_url,
+        sms_method=args.sms_method,
     )
     server = EmulatorServer(config)
     for line in banner_lines(

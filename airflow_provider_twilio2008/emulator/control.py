@@ -13,7 +13,8 @@ emulator (the same as the REST API). Bodies are JSON.
                                             ``{"rules": [...], "replace": true}``
 ``DELETE /_emulator/faults``                remove every rule
 ``GET /_emulator/callees``                  the scripted callees
-``PUT|POST /_emulator/callees/{number}``    script a callee (fields of ``CalleeScript``)
+``PUT|POST /_emulator/callees/{number}``    script a callee (fields of ``CalleeScript``, e.g.
+                                            ``{"sms_reply": "yes", "sms_reply_after": 5}``)
 ``DELETE /_emulator/callees/{number}``      back to the built-in behaviour
 ``POST /_emulator/validations/{number}``    complete a pending caller-ID validation now
 ``POST /_emulator/accounts``                create another account: ``{"friendly_name": ...}``
@@ -22,8 +23,9 @@ emulator (the same as the REST API). Bodies are JSON.
                                             ``{"From": ..., "To": ..., "Body": ...}`` -> 201
                                             and the message (module :mod:`.inbound`)
 ``POST /_emulator/reset``                   stop running calls, delete every resource except
-                                            accounts (seed numbers are re-created), clear
-                                            faults and callee scripts
+                                            accounts (seed numbers are re-created, with the
+                                            URLs given by ``--voice-url``/``--sms-url``),
+                                            clear faults, callee scripts and SMS cookies
 =========================================== ===================================================
 """
 
@@ -51,7 +53,7 @@ from ..api.records import (
     Transcription,
     ValidationRequest,
 )
-from ..api.validate import phone_number
+from ..api.validate import phone_number, sms_body
 from . import transcriptions, validations
 from .auth import authenticate
 from .faults import FaultRule
@@ -195,6 +197,11 @@ async def put_callee(emu: Emulator, request: Request) -> Response:
     script = CalleeScript(**{**CalleeScript.for_number(number).as_json(), **data})
     if script.answer not in ANSWERS:
         raise ValueError(f"answer must be one of {', '.join(ANSWERS)}")
+    if script.sms_reply is not None:
+        sms_body(script.sms_reply, "sms_reply")
+    after = script.sms_reply_after
+    if isinstance(after, bool) or not isinstance(after, int | float) or not 0 <= after < float("inf"):
+        raise ValueError("sms_reply_after must be a number of simulated seconds >= 0")
     emu.callees[number] = script
     return JSONResponse({number: script.as_json()})
 
@@ -254,6 +261,7 @@ async def reset(emu: Emulator, request: Request) -> Response:
         emu.ensure_account(row.record.sid, row.record.auth_token or "", row.record.friendly_name)
     emu.faults.replace([])
     emu.callees.clear()
+    emu.sms_cookies.clear()
     await emu.startup()
     return JSONResponse({"ok": True})
 

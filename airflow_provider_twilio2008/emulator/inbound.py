@@ -21,7 +21,8 @@ Choices where the reference says *inferred* or is silent:
 
 - A ``To`` that is a valid number but not one of the account's IncomingPhoneNumbers answers
   404 (the number does not exist for this account, as a REST path naming another account's
-  resource does), with ``"field": "To"``. The same 404 for a call to a number not owned.
+  resource does), with ``"field": "To"``; one of its toll-free numbers answers 400 (toll-free
+  numbers were voice-only in 2008). The same 404 for a call to a number not owned.
 """
 
 from __future__ import annotations
@@ -37,8 +38,7 @@ from ..api.errors import Twilio2008ValidationError
 from ..api.validate import phone_number, sms_body
 from .auth import authenticate
 from .inbound_calls import NotOurNumber, receive_call
-from .inbound_sms import NotOurNumber as NotOurSmsNumber
-from .inbound_sms import receive_sms
+from .inbound_sms import NotReceivable, receive_sms
 from .rest import RestError
 from .state import Emulator
 
@@ -94,8 +94,8 @@ async def inbound_sms(request: Request) -> Response:
         return _error(400, str(exc), exc.field)
     try:
         message = receive_sms(emu, account_sid, from_, to, body)
-    except NotOurSmsNumber as exc:
-        return _error(404, str(exc), "To")
+    except NotReceivable as exc:
+        return _error(exc.status, exc.message, "To")
     return JSONResponse(message.as_dict(), status_code=201)
 
 

@@ -46,6 +46,10 @@ class EmulatorConfig:
     :param fault_seed: seed of the fault dice.
     :param access_log: whether uvicorn logs each request (paths only, never credentials).
     :param log_level: uvicorn's log level.
+    :param voice_url: ``Url`` of the account's seed number 5005550006 (``None`` = leave it).
+    :param voice_method: its ``Method`` (``GET``/``POST``; ``None`` = leave it).
+    :param sms_url: ``SmsUrl`` of the seed number (``None`` = leave it).
+    :param sms_method: its ``SmsMethod`` (``GET``/``POST``; ``None`` = leave it).
     """
 
     host: str = "127.0.0.1"
@@ -58,6 +62,20 @@ class EmulatorConfig:
     fault_seed: int | None = None
     access_log: bool = False
     log_level: str = "warning"
+    voice_url: str | None = None
+    voice_method: str | None = None
+    sms_url: str | None = None
+    sms_method: str | None = None
+
+    def seed_number_settings(self) -> dict[str, str]:
+        """Return the seed number's fields these options set (``url``, ``method``, ``sms_url``...)."""
+        chosen = {
+            "url": self.voice_url,
+            "method": self.voice_method,
+            "sms_url": self.sms_url,
+            "sms_method": self.sms_method,
+        }
+        return {name: value for name, value in chosen.items() if value is not None}
 
 
 class EmulatorServer:
@@ -91,6 +109,9 @@ class EmulatorServer:
             self.store, time_scale=config.time_scale, base_url=self.base_url, faults=faults
         )
         self.emulator.ensure_account(self.account_sid, self.auth_token)
+        seed_settings = config.seed_number_settings()
+        if seed_settings:
+            self.emulator.configure_seed_number(self.account_sid, **seed_settings)
         uvicorn_config = uvicorn.Config(
             build_app(self.emulator),
             log_level=config.log_level,

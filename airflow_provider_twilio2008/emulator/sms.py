@@ -8,6 +8,9 @@ Choices where the reference says *inferred*:
   tried once, failures are ignored (Twilio documents no retries).
 - On restart, queued/sending messages resume where they were (each step is stored before it is
   taken, so nothing is lost or repeated except, at worst, one status callback).
+- A message that reaches ``sent`` to a number scripted with ``sms_reply`` gets its reply
+  planned (stored with the message) and received later (see :mod:`.inbound_sms`); pending
+  replies resume after a restart with the deliveries.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..api.records import SmsFlags, SmsMessage, SmsStatus
+from . import inbound_sms
 from .state import SMS_FAIL_NUMBER, Emulator
 from .store import Row, new_sid, now
 from .webhooks import post_callback
@@ -80,7 +84,10 @@ async def deliver_sms(emu: Emulator, sms_sid: str) -> None:
         if row.record.to == SMS_FAIL_NUMBER:
             row = emu.store.update(row, status=SmsStatus.FAILED)
         else:
-            row = emu.store.update(row, status=SmsStatus.SENT, date_sent=now())
+            plan = inbound_sms.callee_reply_plan(emu, row.record)
+            row = emu.store.update(row, status=SmsStatus.SENT, date_sent=now(), extra=plan)
+    if _reply_pending(row):
+        emu.spawn(inbound_sms.send_callee_reply(emu, sms_sid))
     callback = row.extra.get("status_callback")
     if callback and not row.extra.get("callback_done"):
         emu.store.update(row, extra={"callback_done": True})
@@ -96,8 +103,12 @@ async def deliver_sms(emu: Emulator, sms_sid: str) -> None:
         await post_callback(emu, message.account_sid or "", callback, params)
 
 
+def _reply_pending(row: Row) -> bool:
+    return bool(row.extra.get("callee_reply")) and not row.extra.get("callee_reply_done")
+
+
 def resume_sms(emu: Emulator) -> None:
-    """Restart the deliveries (and pending status callbacks) under way when the emulator stopped.
+    """Restart the deliveries, pending status callbacks and scripted replies under way at the stop.
 
     :param emu: the emulator.
     """
@@ -105,5 +116,5 @@ def resume_sms(emu: Emulator) -> None:
     for row in rows:
         message: Any = row.record
         pending_callback = row.extra.get("status_callback") and not row.extra.get("callback_done")
-        if not message.status.is_terminal or pending_callback:
+        if not message.status.is_terminal or pending_callback or _reply_pending(row):
             emu.spawn(deliver_sms(emu, message.sid))

@@ -4,7 +4,9 @@ Simulated callees are scripted per called number (control endpoint ``/_emulator/
 The magic numbers of the issue are built in: ``5005550001`` busy, ``5005550002`` no answer,
 ``5005550003`` failed, ``5005550004`` an answering machine; every other number answers as a
 person. Default script values (our choices): the callee presses ``1`` at a ``<Gather>``,
-speaks 5 s into a ``<Record>``, talks 10 s on a ``<Dial>``led leg and stays 30 s in a conference.
+speaks 5 s into a ``<Record>``, talks 10 s on a ``<Dial>``led leg and stays 30 s in a conference,
+and does not answer texts (``sms_reply`` unset; when set, the reply comes 5 simulated seconds after
+the account's message is ``sent``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import http.cookiejar
 import secrets
+import time
 from collections import deque
 from collections.abc import Coroutine
 from dataclasses import asdict, dataclass
@@ -64,6 +67,9 @@ class CalleeScript:
     :param talk_seconds: seconds an answered ``<Dial>`` leg lasts.
     :param conference_seconds: seconds the caller stays in a conference before leaving.
     :param transcript: text of transcriptions of this party's recordings.
+    :param sms_reply: what this party texts back when the account texts it (``None`` = no reply).
+    :param sms_reply_after: simulated seconds between the account's message being ``sent`` and
+        the reply arriving.
     """
 
     answer: str = "human"
@@ -72,6 +78,8 @@ class CalleeScript:
     talk_seconds: int = 10
     conference_seconds: int = 30
     transcript: str = DEFAULT_TRANSCRIPT
+    sms_reply: str | None = None
+    sms_reply_after: float = 5.0
 
     @classmethod
     def for_number(cls, number: str) -> CalleeScript:
@@ -115,6 +123,12 @@ class Emulator:
         self.conferences: dict[str, Any] = {}
         #: The REST requests received, oldest first: ``(account_sid, method, path, query)``.
         self.request_log: deque[tuple[str, str, str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
+        #: Cookies of incoming-SMS exchanges per ``(From, To)`` pair, with the simulated time of
+        #: their last use (in memory only; see :mod:`.inbound_sms`).
+        self.sms_cookies: dict[tuple[str, str], tuple[httpx.Cookies, float]] = {}
+        #: Settings of an account's seed number (``url``, ``method``, ``sms_url``, ``sms_method``)
+        #: applied whenever it is (re-)created; see :meth:`configure_seed_number`.
+        self.seed_settings: dict[str, dict[str, str]] = {}
 
     def callee(self, number: str) -> CalleeScript:
         """Return the script of the party at ``number``.
@@ -130,6 +144,10 @@ class Emulator:
         """
         if simulated_seconds > 0:
             await asyncio.sleep(simulated_seconds / self.time_scale)
+
+    def clock(self) -> float:
+        """Return the simulated clock in seconds (monotonic, arbitrary origin: only differences count)."""
+        return time.monotonic() * self.time_scale
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` as a background task owned by the emulator (cancelled at shutdown).
@@ -187,23 +205,33 @@ class Emulator:
             auth_token=auth_token,
         )
         self.store.put(account)
+        urls = {"url": "", "method": "POST", "sms_url": "", "sms_method": "POST"}
+        urls.update(self.seed_settings.get(sid, {}))
         self.store.put(
             IncomingPhoneNumber(
                 sid=new_sid("PN"),
                 account_sid=sid,
                 friendly_name=format_number(SEED_NUMBER),
                 phone_number=SEED_NUMBER,
-                url="",
-                method="POST",
-                sms_url="",
-                sms_method="POST",
                 voice_caller_id_lookup=False,
                 date_created=stamp,
                 date_updated=stamp,
+                **urls,
             ),
             extra={"type": "local"},
         )
         return account
+
+    def configure_seed_number(self, account_sid: str, **settings: str) -> None:
+        """Set fields of an account's seed number now and whenever it is re-created (reset).
+
+        :param account_sid: the account (it must exist).
+        :param settings: ``url``, ``method``, ``sms_url`` and/or ``sms_method``.
+        """
+        self.seed_settings[account_sid] = {**self.seed_settings.get(account_sid, {}), **settings}
+        for row in self.store.find(IncomingPhoneNumber, account_sid):
+            if row.record.phone_number == SEED_NUMBER:
+                self.store.update(row, **settings)
 
     def authenticate(self, sid: str, token: str) -> Account | None:
         """Return the account for a credential pair, or ``None`` when they do not match.

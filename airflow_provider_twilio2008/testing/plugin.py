@@ -7,8 +7,10 @@ Fixtures:
   :data:`DEFAULT_TIME_SCALE` (a 30-second call takes 0.6 s), or the value of the
   ``@pytest.mark.twilio2008_time_scale(200)`` marker.
 - ``twilio2008_emulator_factory``: ``factory(time_scale=50.0, db=None, account_sid=None,
-  auth_token=None, faults=None)`` starts more emulators (all stopped after the test); pass the
-  same ``db``, SID and token to a second one to test a restart.
+  auth_token=None, faults=None, voice_url=None, sms_url=None, voice_method=None,
+  sms_method=None)`` starts more emulators (all stopped after the test); pass the same ``db``,
+  SID and token to a second one to test a restart. ``voice_url``/``sms_url`` set the ``Url`` /
+  ``SmsUrl`` of the account's number 5005550006, as ``--voice-url``/``--sms-url`` do.
 
   Each gives an :class:`EmulatorHandle`.
 - ``twilio2008_airflow``: an Airflow to run DAGs in with ``dag.test()``, as an
@@ -141,13 +143,36 @@ class EmulatorHandle:
         """Remove every fault rule."""
         self.control("DELETE", "faults")
 
-    def script_callee(self, number: str, **fields: Any) -> Any:
+    def script_callee(
+        self,
+        number: str,
+        *,
+        sms_reply: str | None = None,
+        sms_reply_after: float | None = None,
+        **fields: Any,
+    ) -> Any:
         """Script the simulated party at ``number`` (answer, digits, record_seconds, ...).
 
         :param number: the phone number.
-        :param fields: fields of ``CalleeScript``.
+        :param sms_reply: what the party texts back when the account texts it.
+        :param sms_reply_after: simulated seconds between the account's text being ``sent`` and
+            the reply (default 5).
+        :param fields: other fields of ``CalleeScript``.
         """
+        if sms_reply is not None:
+            fields["sms_reply"] = sms_reply
+        if sms_reply_after is not None:
+            fields["sms_reply_after"] = sms_reply_after
         return self.control("PUT", f"callees/{number}", fields)
+
+    def text(self, from_: str, body: str, to: str = "5005550006") -> Any:
+        """Text one of the account's numbers (``POST /_emulator/inbound/sms``); return the message.
+
+        :param from_: the sender.
+        :param body: the text.
+        :param to: the account's number texted (default its own 5005550006).
+        """
+        return self.control("POST", "inbound/sms", {"From": from_, "To": to, "Body": body})
 
     def state(self) -> Any:
         """Return the account's state (calls, SMS, recordings, transcriptions...)."""
@@ -221,7 +246,12 @@ def twilio2008_emulator_factory() -> Iterator[Callable[..., EmulatorHandle]]:
         account_sid: str | None = None,
         auth_token: str | None = None,
         faults: list[dict[str, Any]] | None = None,
+        voice_url: str | None = None,
+        sms_url: str | None = None,
+        voice_method: str | None = None,
+        sms_method: str | None = None,
     ) -> EmulatorHandle:
+        from ..api.validate import http_method, url
         from ..emulator.faults import FaultRule
         from ..emulator.server import EmulatorConfig, EmulatorServer
 
@@ -231,6 +261,10 @@ def twilio2008_emulator_factory() -> Iterator[Callable[..., EmulatorHandle]]:
             auth_token=auth_token,
             time_scale=time_scale,
             faults=[FaultRule.from_json(rule) for rule in faults or []],
+            voice_url=voice_url and url(voice_url, "voice_url"),
+            voice_method=voice_method and http_method(voice_method, "voice_method"),
+            sms_url=sms_url and url(sms_url, "sms_url"),
+            sms_method=sms_method and http_method(sms_method, "sms_method"),
         )
         server = EmulatorServer(config).start()
         started.append(server)

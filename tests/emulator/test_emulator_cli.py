@@ -205,3 +205,75 @@ def test_console_script_is_installed() -> None:
         [str(script), "--help"], capture_output=True, text=True, timeout=30, env=dict(os.environ)
     )
     assert result.returncode == 0 and "--time-scale" in result.stdout and "--fault-503" in result.stdout
+
+
+def _seed_number(cli: Cli) -> IncomingPhoneNumber:
+    page = parse_page(_get(cli, "IncomingPhoneNumbers?PhoneNumber=5005550006").content, IncomingPhoneNumber)
+    return page.items[0]
+
+
+def test_voice_and_sms_url_flags_set_the_seed_number(
+    tmp_path: Path, cli_processes: list[Cli], httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/sms", method="GET").respond_with_data("Got it", content_type="text/plain")
+    db = str(tmp_path / "state.db")
+    common = ("--db", db, "--account-sid", SID, "--auth-token", TOKEN, "--time-scale", "50")
+    first = Cli(
+        *common, "--voice-url", "https://app.example.com/voice", "--sms-url", httpserver.url_for("/sms")
+    )
+    cli_processes.append(first)
+    number = _seed_number(first)
+    assert (number.url, number.method) == ("https://app.example.com/voice", "POST")
+    assert (number.sms_url, number.sms_method) == (httpserver.url_for("/sms"), "POST")
+    assert first.stop() == 0
+
+    # An existing database takes the flags of the new start; the methods can be chosen too.
+    second = Cli(*common, "--sms-url", httpserver.url_for("/sms"), "--sms-method", "get")
+    cli_processes.append(second)
+    number = _seed_number(second)
+    assert number.url == "https://app.example.com/voice" and number.sms_method == "GET"
+    response = requests.post(
+        f"{second.base_url}/_emulator/inbound/sms",
+        json={"From": "4155550100", "To": "5005550006", "Body": "deploy?"},
+        auth=(SID, TOKEN),
+        timeout=5,
+    )
+    assert response.status_code == 201
+    (request,) = wait_for(lambda: [r for r, _ in httpserver.log if r.path == "/sms"])
+    assert parse_qs(request.query_string.decode())["Body"] == ["deploy?"]
+    # Reset re-creates the seed number with the URLs of the command line.
+    assert requests.post(f"{second.base_url}/_emulator/reset", auth=(SID, TOKEN), timeout=5).ok
+    assert _seed_number(second).sms_url == httpserver.url_for("/sms")
+    assert second.stop() == 0
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--voice-url", "not a url", "white space"),
+        ("--sms-url", "ftp://example.com/sms", "absolute http(s) URL"),
+        ("--sms-url", "/relative/sms", "absolute http(s) URL"),
+        ("--sms-method", "PUT", "GET or POST"),
+    ],
+)
+def test_url_flags_refuse_what_is_not_an_http_url(flag: str, value: str, message: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "airflow_provider_twilio2008.emulator", flag, value],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2 and flag in result.stderr and message in result.stderr
+
+
+def test_help_documents_the_seed_number_flags() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "airflow_provider_twilio2008.emulator", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert all(
+        flag in result.stdout for flag in ("--voice-url", "--sms-url", "--voice-method", "--sms-method")
+    )
+    assert "5005550006" in result.stdout

@@ -70,7 +70,7 @@ Choices made where reference section 6 is silent or says "inferred":
 
 from __future__ import annotations
 
-from .parse import MAX_TWIML_BYTES, parse_twiml
+from .parse import MAX_TWIML_BYTES, parse_sms_twiml, parse_twiml
 from .run import (
     CONTENT_TYPE_INVALID,
     DIAL_CALLER_ID_INVALID,
@@ -128,6 +128,7 @@ __all__ = [
     "Sms",
     "TwimlError",
     "Verb",
+    "parse_sms_twiml",
     "parse_twiml",
     "run_twiml",
     "run_url",

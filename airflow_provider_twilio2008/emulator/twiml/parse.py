@@ -1,4 +1,8 @@
-"""Parse a TwiML 2008-08-01 voice document into verbs, refusing anything invalid or unsafe."""
+"""Parse TwiML 2008-08-01 documents into verbs, refusing anything invalid or unsafe.
+
+:func:`parse_twiml` reads voice documents (reference 6.1), :func:`parse_sms_twiml` the answers to
+an incoming SMS (reference 6.2: only ``<Sms>`` and ``<Redirect>`` under ``<Response>``).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from .verbs import (
     Verb,
 )
 
-__all__ = ["MAX_TWIML_BYTES", "SAY_MAX_BYTES", "TWIML_VERSION", "parse_twiml"]
+__all__ = ["MAX_TWIML_BYTES", "SAY_MAX_BYTES", "TWIML_VERSION", "parse_sms_twiml", "parse_twiml"]
 
 #: Largest TwiML document we parse.
 MAX_TWIML_BYTES = 64 * 1024
@@ -316,15 +320,8 @@ _VERBS = {
 }
 
 
-def parse_twiml(body: bytes) -> list[Verb]:
-    """Parse a voice TwiML document into its verbs, refusing anything invalid or unsafe.
-
-    The body is refused before parsing when it exceeds :data:`MAX_TWIML_BYTES` or declares a
-    DTD or entities; the parser never resolves entities, loads a DTD or touches the network.
-
-    :param body: the document as received.
-    :raises TwimlError: the document is not safe, well-formed TwiML 2008-08-01.
-    """
+def _response(body: bytes) -> Any:
+    """Return the checked ``<Response>`` root of a document (size, safety, root, version)."""
     try:
         root = safe_fromstring(body, max_bytes=MAX_TWIML_BYTES)
     except XmlRefused as exc:
@@ -335,4 +332,33 @@ def parse_twiml(body: bytes) -> list[Verb]:
     version = root.get("version")
     if version is not None and version.strip() != TWIML_VERSION:
         raise TwimlError(f"<Response> version={version!r} is not {TWIML_VERSION!r}")
+    return root
+
+
+def parse_twiml(body: bytes) -> list[Verb]:
+    """Parse a voice TwiML document into its verbs, refusing anything invalid or unsafe.
+
+    The body is refused before parsing when it exceeds :data:`MAX_TWIML_BYTES` or declares a
+    DTD or entities; the parser never resolves entities, loads a DTD or touches the network.
+
+    :param body: the document as received.
+    :raises TwimlError: the document is not safe, well-formed TwiML 2008-08-01.
+    """
+    root = _response(body)
     return [_VERBS[child.tag](child) for child in _children(root, tuple(_VERBS))]
+
+
+_SMS_VERBS = {"Sms": _sms, "Redirect": _redirect}
+
+
+def parse_sms_twiml(body: bytes) -> list[Sms | Redirect]:
+    """Parse the TwiML answer to an incoming SMS: ``<Sms>`` and ``<Redirect>`` only (reference 6.2).
+
+    The same safety limits, attribute checks and defaults as :func:`parse_twiml` apply; any
+    other verb (``<Say>``, ``<Dial>``...) is refused.
+
+    :param body: the document as received.
+    :raises TwimlError: the document is not safe, well-formed SMS TwiML 2008-08-01.
+    """
+    root = _response(body)
+    return [_SMS_VERBS[child.tag](child) for child in _children(root, tuple(_SMS_VERBS))]
