@@ -387,12 +387,18 @@ def test_sms_rows_show_direction_and_a_sent_time_only_once_sent(
     failed = api.create(
         "SMS/Messages", SmsMessage, {"From": SEED_NUMBER, "To": SMS_FAIL_NUMBER, "Body": "never arrives"}
     )
+    # the seed number answers texts with SMS TwiML <Sms>: the inbound text gets a reply (Flags 2)
+    seed = next(
+        n for n in twilio2008_emulator.state()["incoming_phone_numbers"] if n["phone_number"] == SEED_NUMBER
+    )
+    update = api.post(
+        f"IncomingPhoneNumbers/{seed['sid']}",
+        {"Url": f"{base}/twiml/hangup", "SmsUrl": f"{base}/twiml/sms?body=reply+by+TwiML"},
+    )
+    assert update.status_code == 200, update.text
     answer = post_inbound_sms(twilio2008_emulator, From=PHONE, To=SEED_NUMBER, Body="in from a phone")
     assert answer.status_code == 201, answer.text
     inbound_sid = answer.json()["sid"]
-    # a TwiML <Sms> answering a call stores a reply (Flags 2)
-    reply_twiml = f"{base}/twiml/sms?body=reply+by+TwiML"
-    api.create("Calls", Call, {"Caller": SEED_NUMBER, "Called": CALLED, "Url": reply_twiml})
 
     def settled(state: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
         messages = {message["sid"]: message for message in state["sms"]}
@@ -405,6 +411,7 @@ def test_sms_rows_show_direction_and_a_sent_time_only_once_sent(
 
     messages = wait_for_state(twilio2008_emulator, settled)
     reply_sid = next(sid for sid, message in messages.items() if message["flags"] == 2)
+    assert (messages[reply_sid]["to"], messages[reply_sid]["body"]) == (PHONE, "reply by TwiML")
     assert messages[out.sid]["flags"] == 4 and messages[inbound_sid]["flags"] == 1
     assert messages[failed.sid]["status"] == "failed"
 
@@ -415,6 +422,7 @@ def test_sms_rows_show_direction_and_a_sent_time_only_once_sent(
     assert (rows[inbound_sid]["direction"], rows[inbound_sid]["flags"]) == ("in", "1")
     assert (rows[reply_sid]["direction"], rows[reply_sid]["flags"]) == ("reply", "2")
     assert rows[inbound_sid]["parties"] == f"{PHONE} → {SEED_NUMBER}"
+    assert rows[reply_sid]["parties"] == f"{SEED_NUMBER} → {PHONE}"
     # sent messages show when they were sent; the failed one shows no time at all
     for sid in (out.sid, inbound_sid, reply_sid):
         assert rows[sid]["status"] == "sent"
