@@ -22,7 +22,9 @@ EXAMPLES = {
     },
     "twilio2008_sms_fanout": {"announce"},
     "twilio2008_survey_call_deferrable": {"call_and_wait", "wait_for_answer", "text_summary"},
+    "twilio2008_oncall_escalation": {"page_primary", "wait_for_ack", "call_secondary", "tell_team"},
 }
+PRIMARY, SECONDARY, TEAM = "4155550111", "4155550122", ["4155550133", "4155550144"]
 
 
 @pytest.fixture
@@ -80,3 +82,52 @@ def test_sms_fanout_pages_on_call_when_it_fails(emulator: Any) -> None:
     assert result.state == "failed" and result.tries("announce") == 2
     (page,) = list(Twilio2008Hook().list_sms(to="4155550199"))  # on failure only, not on retry
     assert page.body == "twilio2008_sms_fanout.announce failed (try 2): announcement not sent"
+
+
+def _team_texts() -> list[str]:
+    bodies = {sms.to: sms.body for sms in Twilio2008Hook().list_sms() if sms.to in TEAM}
+    assert sorted(bodies) == TEAM
+    assert len(set(bodies.values())) == 1
+    return list(bodies.values())[:1]
+
+
+def test_oncall_escalation_stops_when_the_primary_acks(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO2008_ACK_WAIT_SECONDS", "60")
+    emulator.script_callee(PRIMARY, sms_reply="ack, on it", sms_reply_after=2)
+    result = run_dag("twilio2008_oncall_escalation")
+    assert result.state == "success", result.states
+    assert result.states["call_secondary"] == "skipped"
+    reply = result.xcom("wait_for_ack")
+    assert (reply["from"], reply["body"], reply["match"]) == (PRIMARY, "ack, on it", "ack")
+    hook = Twilio2008Hook()
+    assert list(hook.list_calls()) == []
+    (page,) = list(hook.list_sms(to=PRIMARY))
+    assert page.body == "Incident INC-4521 is open. Reply ACK to take it."
+    (inbound,) = list(hook.list_sms(from_=PRIMARY))
+    assert inbound.flags == 1 and inbound.to == "5005550006"
+    assert _team_texts() == [f"Incident INC-4521 is taken by {PRIMARY} (primary, acknowledged)."]
+
+
+def test_oncall_escalation_calls_the_secondary_when_the_primary_is_silent(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO2008_ACK_WAIT_SECONDS", "4")
+    result = run_dag("twilio2008_oncall_escalation")
+    assert result.state == "success", result.states
+    assert result.states["wait_for_ack"] == "skipped"
+    hook = Twilio2008Hook()
+    (call,) = list(hook.list_calls())
+    assert call.called == SECONDARY and call.status is CallStatus.COMPLETED and call.duration > 0
+    assert result.xcom("call_secondary")["sid"] == call.sid
+    assert [sms.flags for sms in hook.list_sms(from_=PRIMARY)] == []
+    assert _team_texts() == [f"Incident INC-4521 is taken by {SECONDARY} (secondary, by phone)."]
+
+
+def test_oncall_escalation_fails_when_nobody_takes_it(emulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWILIO2008_ACK_WAIT_SECONDS", "4")
+    result = run_dag("twilio2008_oncall_escalation", secondary="5005550001")  # busy
+    assert result.state == "failed", result.states
+    assert (result.states["call_secondary"], result.states["tell_team"]) == ("failed", "upstream_failed")
+    assert [sms.to for sms in Twilio2008Hook().list_sms()] == [PRIMARY]
