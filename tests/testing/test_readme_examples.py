@@ -112,3 +112,33 @@ def test_readme_operator_dag_runs_against_the_emulator(
     assert all(sms["body"].startswith("Answer: ") for sms in state["sms"])
     (saved,) = tmp_path.iterdir()
     assert saved.suffix == ".wav" and saved.read_bytes()[:4] == b"RIFF"
+
+
+def test_readme_signature_check_accepts_what_the_emulator_signs(
+    twilio2008_emulator_factory: Any, httpserver: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = readme_python_block("## Checking that a request came from Twilio")
+    namespace: dict[str, Any] = {"__name__": "readme_signature_example"}
+    exec(compile(code, str(README), "exec"), namespace)
+    assert capsys.readouterr().out.strip() == "False"
+    came_from_twilio = namespace["came_from_twilio"]
+
+    httpserver.expect_request("/sms").respond_with_data("", content_type="text/plain")
+    twilio2008_emulator = twilio2008_emulator_factory(sms_url=httpserver.url_for("/sms?team=ops"))
+    twilio2008_emulator.text("4155550100", "ACK")
+    request = _first_request(httpserver)
+    form = dict(request.form)
+    token = twilio2008_emulator.auth_token
+    assert form["Body"] == "ACK"
+    assert came_from_twilio(token, request.url, form, dict(request.headers))
+    assert not came_from_twilio(token, request.url, {**form, "Body": "NACK"}, dict(request.headers))
+
+
+def _first_request(httpserver: Any) -> Any:
+    import time
+
+    deadline = time.monotonic() + 10
+    while not httpserver.log and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert httpserver.log, "the emulator never requested the SmsUrl"
+    return httpserver.log[0][0]
