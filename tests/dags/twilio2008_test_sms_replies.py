@@ -1,8 +1,10 @@
 """DAGs the ``SmsReplySensor`` tests run with ``dag.test()``: one per mode and kind of ending.
 
-Each DAG first texts the account (task ``text_in``: the texts in the run's conf, posted to
-the emulator's ``/_emulator/inbound/sms`` as the simulated people), after the DAG run started
-and before the sensor starts, then waits (task ``wait``) for the reply the conf describes.
+Each ``twilio2008_test_sms_reply*`` DAG first texts the account (task ``text_in``: the texts in
+the run's conf, posted to the emulator's ``/_emulator/inbound/sms`` as the simulated people),
+after the DAG run started and before the sensor starts, then waits (task ``wait``) for the
+reply the conf describes. Each ``twilio2008_test_ask_and_wait_*`` DAG texts a person (task
+``ask``, ``SendSMSOperator``) and waits for their answer, as users' DAGs do.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import DAG, task
 
+from airflow_provider_twilio2008.operators.sms import SendSMSOperator
 from airflow_provider_twilio2008.sensors.sms import SmsReplySensor
 
 MODES = ("poke", "reschedule", "deferrable")
@@ -67,3 +70,24 @@ for _mode in MODES:
                 deferrable=_mode == "deferrable",
             )
         globals()[_dag.dag_id] = _dag
+
+    with DAG(
+        f"twilio2008_test_ask_and_wait_{_mode}",
+        schedule=None,
+        start_date=START,
+        default_args=ARGS,
+        params={"to": "4155550134"},
+    ) as _dag:
+        SendSMSOperator(
+            task_id="ask", to="{{ params.to }}", body="Can you take the 9:00 shift? Reply YES or NO"
+        ) >> SmsReplySensor(
+            task_id="wait",
+            from_="{{ ti.xcom_pull('ask')['to'] }}",
+            to="{{ ti.xcom_pull('ask')['from_'] }}",
+            body_pattern=r"^\s*(yes|no)\b",
+            poke_interval=0.2,
+            timeout=20,
+            mode="reschedule" if _mode == "reschedule" else "poke",
+            deferrable=_mode == "deferrable",
+        )
+    globals()[_dag.dag_id] = _dag

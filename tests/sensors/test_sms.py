@@ -76,6 +76,14 @@ def test_texts_from_another_number_or_not_matching_are_ignored(emulator: Any, mo
     reply = result.xcom("wait")
     assert reply["sid"] == arrived[0] and reply["groupdict"] == {"answer": "no"}
     assert not set(result.xcom("text_in")) & {reply["sid"]}
+    # Pokes list only this person's texts to us (server-side filters); the deferred wait lists
+    # the account's SMS for every waiter at once, after the first poke before deferring.
+    filtered = [f"From={PERSON}", "To=5005550006", "DateSent%3E=", "num=1000"]
+    queries = [r["query"] for r in _sms_requests(emulator)]
+    pokes = queries[:1] if mode == "deferrable" else queries
+    assert queries and all(part in query for query in pokes for part in filtered), queries
+    if mode == "deferrable":
+        assert all("From=" not in query and "num=1000" in query for query in queries[1:]), queries
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -187,3 +195,15 @@ def test_a_literal_bad_field_is_an_import_error_of_the_dag_naming_it(
     bag = DagBag(dag_folder=str(tmp_path))
     (error,) = bag.import_errors.values()
     assert f"Twilio2008ValidationError: {field}" in error
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("after", [0.0, 60.0], ids=["at-once", "while-waiting"])
+def test_a_texted_person_answers_and_the_answer_is_returned(emulator: Any, mode: str, after: float) -> None:
+    emulator.script_callee(PERSON, sms_reply="no, sorry", sms_reply_after=after)  # simulated seconds
+    result = run_dag(f"twilio2008_test_ask_and_wait_{mode}")
+    assert result.state == "success", result.states
+    question, answer = result.xcom("ask"), result.xcom("wait")
+    assert answer["from"] == PERSON == question["to"] and answer["to"] == question["from_"]
+    assert answer["body"] == "no, sorry" and answer["groups"] == ["no"]
+    assert answer["date_created"] >= question["date_created"]

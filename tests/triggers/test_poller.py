@@ -179,3 +179,53 @@ def test_trigger_kwargs_are_json_and_hold_no_secret(twilio2008_emulator: Any) ->
     text = json.dumps(kwargs)
     assert twilio2008_emulator.auth_token not in text
     assert RecordingAvailableTrigger(**json.loads(text)).serialize() == (path, kwargs)
+
+
+@pytest.mark.twilio2008_time_scale(50)
+def test_calls_and_sms_are_each_listed_only_while_someone_waits_on_them(
+    twilio2008_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import datetime, timezone
+
+    from airflow_provider_twilio2008.triggers.sms import SmsReplyTrigger
+    from tests.helpers import text_in
+
+    twilio2008_emulator.set_connection_env(monkeypatch)
+    (sid,) = _place_calls(1, f"{twilio2008_emulator.base_url}/twiml/hangup")
+    since = datetime.now(timezone.utc).isoformat()
+    # The SMS list fails for a while: only the SMS waiter hears nothing; the call waiter is served.
+    twilio2008_emulator.add_fault("error503", count=8, method="GET", path="/SMS/Messages", retry_after=0)
+    twilio2008_emulator.control("DELETE", "requests")
+    interval = 0.1
+    marks: dict[str, int] = {}
+
+    async def wait(trigger: Any, name: str) -> dict[str, Any]:
+        async for event in trigger.run():
+            marks[name] = len(_rest_requests(twilio2008_emulator))
+            return event.payload
+        raise AssertionError("the trigger ended without an event")
+
+    async def scenario() -> list[dict[str, Any]]:
+        call = CallCompletedTrigger(
+            call_sid=sid, failed_statuses=[3], twilio_conn_id="twilio2008_default", poll_interval=interval
+        )
+        reply = SmsReplyTrigger(
+            from_="4155550134",
+            to="5005550006",
+            body_pattern=None,
+            since=since,
+            twilio_conn_id="twilio2008_default",
+            poll_interval=interval,
+        )
+        waits = asyncio.gather(wait(call, "call"), wait(reply, "sms"))
+        await asyncio.sleep(1.0)
+        await asyncio.to_thread(text_in, twilio2008_emulator, From="4155550134", Body="ok")
+        return await waits
+
+    call_event, sms_event = asyncio.run(scenario())
+    assert call_event["status"] == "done" and sms_event["status"] == "done"
+    assert marks["call"] < marks["sms"]
+    seen = [r["path"] for r in _rest_requests(twilio2008_emulator)][: marks["sms"]]
+    after_call = seen[marks["call"] + 2 :]  # the call's waiter leaves within a round of its event
+    assert after_call and all(path.endswith("/SMS/Messages") for path in after_call), after_call
+    assert {path.rsplit("/", 1)[-1] for path in seen} == {"Calls", "Messages"}
