@@ -22,6 +22,8 @@ emulator (the same as the REST API). Bodies are JSON.
 ``POST /_emulator/inbound/sms``             text one of the account's numbers:
                                             ``{"From": ..., "To": ..., "Body": ...}`` -> 201
                                             and the message (module :mod:`.inbound`)
+``POST /_emulator/inbound/calls``           call one of the account's numbers as a phone:
+                                            ``{"From": ..., "To": ...}`` -> 201 and the call
 ``POST /_emulator/reset``                   stop running calls, delete every resource except
                                             accounts (seed numbers are re-created, with the
                                             URLs given by ``--voice-url``/``--sms-url``),
