@@ -38,7 +38,8 @@ from ..api.errors import Twilio2008ValidationError
 from ..api.validate import phone_number, sms_body
 from .auth import authenticate
 from .inbound_calls import NotOurNumber, receive_call
-from .inbound_sms import NotReceivable, receive_sms
+from .inbound_sms import receive_sms
+from .numbers import NotReceivable
 from .rest import RestError
 from .state import Emulator
 

@@ -70,7 +70,6 @@ from urllib.parse import urlencode, urljoin
 import httpx
 
 from ..api import paths
-from ..api.errors import Twilio2008ValidationError
 from ..api.records import (
     IncomingPhoneNumber,
     Notification,
@@ -79,8 +78,9 @@ from ..api.records import (
     SmsMessage,
     SmsStatus,
 )
-from ..api.validate import CODES, SMS_BODY_MAX, phone_number, sms_body
+from ..api.validate import CODES, SMS_BODY_MAX
 from . import sms, webhooks
+from .numbers import NotReceivable, sms_number
 from .state import Emulator
 from .store import new_sid, now
 from .twiml import (
@@ -97,12 +97,10 @@ from .twiml import (
 
 __all__ = [
     "COOKIE_IDLE_SECONDS",
-    "NotReceivable",
     "answer_sms",
     "callee_reply_plan",
     "receive_sms",
     "send_callee_reply",
-    "sms_number",
 ]
 
 log = logging.getLogger(__name__)
@@ -112,35 +110,6 @@ COOKIE_IDLE_SECONDS = 4 * 3600.0
 #: Notification code of a text reply over 160 characters (the code of a too long ``Body``).
 REPLY_TOO_LONG = CODES["sms_body_too_long"]
 _TWIML_TYPES = frozenset({"text/xml", "application/xml", "text/html"})
-
-
-class NotReceivable(LookupError):
-    """The texted number cannot receive this account's SMS.
-
-    :param status: the HTTP status the control endpoint answers (404 not owned, 400 toll-free).
-    :param message: what is wrong, naming ``To``.
-    """
-
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        self.message = message
-        super().__init__(message)
-
-
-def sms_number(emu: Emulator, account_sid: str, number: str) -> IncomingPhoneNumber:
-    """Return the account's IncomingPhoneNumber ``number`` if it can receive SMS.
-
-    :param emu: the emulator.
-    :param account_sid: the account.
-    :param number: a normalised phone number.
-    :raises NotReceivable: not one of the account's numbers (404), or a toll-free one (400).
-    """
-    for row in emu.store.find(IncomingPhoneNumber, account_sid):
-        if row.record.phone_number == number:
-            if row.extra.get("type") == "tollfree":
-                raise NotReceivable(400, f"To: {number} is a toll-free number; they receive no SMS")
-            return row.record
-    raise NotReceivable(404, f"To: {number} is not one of this account's IncomingPhoneNumbers")
 
 
 def receive_sms(
@@ -404,24 +373,15 @@ class _Exchange:
         :param verb: the verb.
         :param url: the document's URL (``statusCallback`` is resolved against it).
         """
-        try:
-            target = phone_number(verb.to or self.message.from_ or "", "to")
-            sender = phone_number(verb.from_ or self.message.to or "", "from")
-            text = sms_body(verb.text)
-            sms_number(self.emu, self.account_sid, sender)
-        except (Twilio2008ValidationError, NotReceivable):
-            return "", "invalid"
         callback = None if verb.status_callback is None else urljoin(url, verb.status_callback)
-        message = sms.create_sms(
+        return sms.send_from_twiml(
             self.emu,
             self.account_sid,
-            to=target,
-            from_=sender,
-            body=text,
+            to=verb.to or self.message.from_ or "",
+            from_=verb.from_ or self.message.to or "",
+            body=verb.text,
             status_callback=callback,
-            flags=SmsFlags.REPLY,
         )
-        return message.sid, "sending"
 
 
 def callee_reply_plan(emu: Emulator, message: SmsMessage) -> dict[str, Any]:

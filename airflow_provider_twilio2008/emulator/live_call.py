@@ -27,20 +27,17 @@ from ..api.records import (
     Call,
     CallFlags,
     CallStatus,
-    IncomingPhoneNumber,
     Notification,
     NotificationLog,
-    OutgoingCallerId,
     Recording,
-    SmsFlags,
 )
-from ..api.validate import phone_number, sms_body
-from . import conference, sms, transcriptions, webhooks
+from ..api.validate import phone_number
+from . import conference, numbers, sms, transcriptions, webhooks
 from .state import Emulator
 from .store import Row, new_sid, now
 from .twiml import FetchError, FetchResult, Outcome, run_url
 
-__all__ = ["LiveCall", "caller_id_sid", "finish_completed", "price_for", "run_answered"]
+__all__ = ["LiveCall", "finish_completed", "price_for", "run_answered"]
 
 DIAL_DELAY = 1.0
 RING_SECONDS = 5.0
@@ -61,25 +58,6 @@ def price_for(duration: int) -> Decimal:
     :param duration: seconds.
     """
     return PRICE_PER_MINUTE * max(1, math.ceil(duration / 60))
-
-
-def caller_id_sid(emu: Emulator, account_sid: str, number: str, *, sms: bool = False) -> str | None:
-    """Return the SID of the account's number (or, for voice, validated caller ID) ``number``.
-
-    :param emu: the emulator.
-    :param account_sid: the account.
-    :param number: a normalised number.
-    :param sms: only SMS-capable numbers (local IncomingPhoneNumbers) count.
-    """
-    for row in emu.store.find(IncomingPhoneNumber, account_sid):
-        if row.record.phone_number == number and not (sms and row.extra.get("type") == "tollfree"):
-            return row.record.sid
-    if sms:
-        return None
-    for row in emu.store.find(OutgoingCallerId, account_sid):
-        if row.record.phone_number == number:
-            return row.record.sid
-    return None
 
 
 class LiveCall:
@@ -206,24 +184,14 @@ class LiveCall:
         :param status_callback: URL POSTed with the final status.
         """
         other_party, own_number = (self.caller, self.called) if self.inbound else (self.called, self.caller)
-        try:
-            target = phone_number(to or other_party, "to", allow_short_code=False)
-            sender = phone_number(from_ or own_number, "from")
-            text = sms_body(body)
-        except Twilio2008ValidationError:
-            return "", "invalid"
-        if caller_id_sid(self.emu, self.account_sid, sender, sms=True) is None:
-            return "", "invalid"
-        message = sms.create_sms(
+        return sms.send_from_twiml(
             self.emu,
             self.account_sid,
-            to=target,
-            from_=sender,
-            body=text,
+            to=to or other_party,
+            from_=from_ or own_number,
+            body=body,
             status_callback=status_callback,
-            flags=SmsFlags.REPLY,
         )
-        return message.sid, "sending"
 
     async def _spend(self, seconds: float) -> None:
         self.seconds += seconds
@@ -238,7 +206,7 @@ class LiveCall:
             number = phone_number(caller_id, "callerId")
         except Twilio2008ValidationError:
             return False
-        return number == self.caller or caller_id_sid(self.emu, self.account_sid, number) is not None
+        return number == self.caller or numbers.caller_id_sid(self.emu, self.account_sid, number) is not None
 
     async def dial(self, number: str, *, timeout: int, caller_id: str | None, time_limit: int) -> str:
         """Dial ``number`` as a new segment of this call; return the DialStatus.

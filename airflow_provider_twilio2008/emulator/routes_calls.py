@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from ..api import paths, validate
 from ..api.records import Call, CallFlags, CallStatus, Notification, Recording
-from . import telephony
+from . import numbers, telephony
 from .rest import Req, RestError, checked, date_filter, exact_filter, lookup, newest_first, paginate, respond
 from .routes_notifications import list_notification_records
 from .state import Emulator
@@ -72,7 +72,7 @@ async def create_call(emu: Emulator, req: Req) -> Response:
         timeout = checked(validate.integer_in_range, params["Timeout"], "Timeout", 1, 999, param="Timeout")
     if params.get("SendDigits"):
         checked(validate.send_digits, params["SendDigits"])
-    number_sid = telephony.caller_id_sid(emu, req.account_sid or "", caller)
+    number_sid = numbers.caller_id_sid(emu, req.account_sid or "", caller)
     if number_sid is None:
         raise RestError(
             400,

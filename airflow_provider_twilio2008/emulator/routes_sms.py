@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from ..api import paths, validate
 from ..api.records import SmsFlags, SmsMessage
-from . import sms, telephony
+from . import numbers, sms
 from .rest import Req, RestError, checked, date_filter, exact_filter, lookup, paginate, respond
 from .state import Emulator
 
@@ -61,7 +61,7 @@ async def send_sms(emu: Emulator, req: Req) -> Response:
     callback = None
     if params.get("StatusCallback"):
         callback = checked(validate.url, params["StatusCallback"], "StatusCallback", param="StatusCallback")
-    if telephony.caller_id_sid(emu, req.account_sid or "", sender, sms=True) is None:
+    if numbers.caller_id_sid(emu, req.account_sid or "", sender, sms=True) is None:
         raise RestError(
             400,
             f"The From phone number {sender} is not a valid, SMS-capable phone number of your account",

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..api.errors import Twilio2008ValidationError
 from ..api.records import SmsFlags, SmsMessage, SmsStatus
+from ..api.validate import phone_number, sms_body
 from . import inbound_sms
+from .numbers import caller_id_sid
 from .state import SMS_FAIL_NUMBER, Emulator
 from .store import Row, new_sid, now
 from .webhooks import post_callback
 
-__all__ = ["create_sms", "deliver_sms", "resume_sms"]
+__all__ = ["create_sms", "deliver_sms", "resume_sms", "send_from_twiml"]
 
 SMS_QUEUE_SECONDS = 1.0
 
@@ -118,3 +121,40 @@ def resume_sms(emu: Emulator) -> None:
         pending_callback = row.extra.get("status_callback") and not row.extra.get("callback_done")
         if not message.status.is_terminal or pending_callback or _reply_pending(row):
             emu.spawn(deliver_sms(emu, message.sid))
+
+
+def send_from_twiml(
+    emu: Emulator, account_sid: str, *, to: str, from_: str, body: str, status_callback: str | None
+) -> tuple[str, str]:
+    """Send the message of a TwiML ``<Sms>`` (voice or SMS TwiML); return ``(SmsSid, SmsStatus)``.
+
+    ``SmsStatus`` is ``sending`` when the message was queued, ``invalid`` (and ``SmsSid`` empty)
+    when ``to`` is not a phone number (short codes are refused: TwiML could not text them),
+    ``from_`` is not an SMS-capable number of the account, or the body is empty or too long.
+    The message is stored with ``Flags`` 2 (reply).
+
+    :param emu: the emulator.
+    :param account_sid: the account sending.
+    :param to: the recipient, after the verb's default was applied.
+    :param from_: the sender, after the verb's default was applied.
+    :param body: the verb's text.
+    :param status_callback: the absolute ``statusCallback`` URL, if any.
+    """
+    try:
+        target = phone_number(to, "to", allow_short_code=False)
+        sender = phone_number(from_, "from")
+        text = sms_body(body)
+    except Twilio2008ValidationError:
+        return "", "invalid"
+    if caller_id_sid(emu, account_sid, sender, sms=True) is None:
+        return "", "invalid"
+    message = create_sms(
+        emu,
+        account_sid,
+        to=target,
+        from_=sender,
+        body=text,
+        status_callback=status_callback,
+        flags=SmsFlags.REPLY,
+    )
+    return message.sid, "sending"

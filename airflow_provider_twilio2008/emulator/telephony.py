@@ -46,7 +46,6 @@ from .live_call import (
     MACHINE_DETECT_SECONDS,
     RING_SECONDS,
     LiveCall,
-    caller_id_sid,
     finish_completed,
     run_answered,
 )
@@ -54,7 +53,7 @@ from .state import Emulator
 from .store import now
 from .twiml import FetchError
 
-__all__ = ["LiveCall", "caller_id_sid", "redirect_call", "resume_calls", "start_call"]
+__all__ = ["LiveCall", "redirect_call", "resume_calls", "start_call"]
 
 
 def start_call(emu: Emulator, call_sid: str) -> None:
