@@ -128,7 +128,7 @@ class CallMethods(ResourceMethods):
     def list_conferences(
         self,
         *,
-        status: ConferenceStatus | int | None = None,
+        status: ConferenceStatus | int | str | None = None,
         friendly_name: str | None = None,
         created_on: DateLike | None = None,
         created_after: DateLike | None = None,
@@ -140,7 +140,8 @@ class CallMethods(ResourceMethods):
     ) -> Iterator[Conference]:
         """Iterate over conferences, newest first.
 
-        :param status: only in this status (0 init, 1 in progress, 2 completed).
+        :param status: only in this status: a ``ConferenceStatus``, 0-2 or a name (``init``,
+            ``in-progress``, ``completed``).
         :param friendly_name: only this room name.
         :param created_on: created on this date; ``created_after``/``created_before`` bound it.
         :param created_after: created on or after this date.

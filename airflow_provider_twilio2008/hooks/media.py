@@ -107,7 +107,7 @@ class MediaMethods(ResourceMethods):
         self,
         call_sid: str | None = None,
         *,
-        log: NotificationLog | int | None = None,
+        log: NotificationLog | int | str | None = None,
         created_on: DateLike | None = None,
         created_after: DateLike | None = None,
         created_before: DateLike | None = None,
@@ -116,7 +116,7 @@ class MediaMethods(ResourceMethods):
         """Iterate over notifications of the account, or of one call.
 
         :param call_sid: only notifications of this call (``/Calls/{CallSid}/Notifications``).
-        :param log: only errors (0) or warnings (1).
+        :param log: only errors (0, ``"error"``) or warnings (1, ``"warning"``).
         :param created_on: only those generated on this date (``MessageDate``).
         :param created_after: generated on or after this date.
         :param created_before: generated on or before this date.

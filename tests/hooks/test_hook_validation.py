@@ -212,8 +212,8 @@ BAD_INPUTS: list[tuple[str, Invoke, str, str]] = [
         "0 to 60",
     ),
     ("validate-number", lambda h: h.start_caller_id_validation("123"), "phone_number", "E.164"),
-    ("conference-status", lambda h: h.list_conferences(status=3), "status", "0 to 2"),
-    ("notification-log", lambda h: h.list_notifications(log=2), "log", "0 to 1"),
+    ("conference-status", lambda h: h.list_conferences(status=3), "status", "2 (completed)"),
+    ("notification-log", lambda h: h.list_notifications(log=2), "log", "1 (warning)"),
 ]
 
 
@@ -323,4 +323,216 @@ def test_bad_default_from_extra_is_refused_naming_it(make_hook: HookFactory, htt
         hook.make_call("+14155550134", None, TWIML)
 
     assert raised.value.field == "default_from"
+    assert len(httpserver.log) == 0
+
+
+# --- issue #8 findings: free text, non-ASCII digits, signed and non-bool values ---------------
+
+#: Characters an XML 1.0 document cannot carry: stored by a server, they poison every later read.
+XML_ILLEGAL = ["\x00", "\x01", "\x0b", "\x1f", "\ufffe", "\uffff"]
+
+#: Every free-text value the hook sends, as (id, call with the text, field named, request param).
+FREE_TEXT: list[tuple[str, Callable[[Twilio2008Hook, str], Any], str]] = [
+    ("sms-body", lambda h, t: h.send_sms("6505550123", f"hi{t}there", from_="4155550199"), "body"),
+    ("account-name", lambda h, t: h.update_account(f"Ops{t}"), "friendly_name"),
+    ("caller-id-name", lambda h, t: h.update_outgoing_caller_id(NUMBER_SID, f"Dana{t}"), "friendly_name"),
+    (
+        "validation-name",
+        lambda h, t: h.start_caller_id_validation("6505550123", friendly_name=f"Dana{t}"),
+        "friendly_name",
+    ),
+    (
+        "number-name",
+        lambda h, t: h.buy_local_number(settings=NumberSettings(friendly_name=f"line{t}")),
+        "friendly_name",
+    ),
+    ("conference-filter", lambda h, t: h.list_conferences(friendly_name=f"room{t}"), "friendly_name"),
+    ("caller-id-filter", lambda h, t: h.list_outgoing_caller_ids(friendly_name=f"x{t}"), "friendly_name"),
+    ("number-filter", lambda h, t: h.list_incoming_phone_numbers(friendly_name=f"x{t}"), "friendly_name"),
+    ("call-url", lambda h, t: h.make_call("4155550134", "4155550199", f"{TWIML}{t}"), "url"),
+    ("redirect-url", lambda h, t: h.redirect_call(CALL_SID, f"{TWIML}?a={t}"), "url"),
+    (
+        "sms-callback",
+        lambda h, t: h.send_sms("6505550123", "hi", from_="4155550199", status_callback=f"{TWIML}{t}"),
+        "status_callback",
+    ),
+    (
+        "number-sms-url",
+        lambda h, t: h.update_incoming_phone_number(NUMBER_SID, NumberSettings(url=TWIML, sms_url=TWIML + t)),
+        "sms_url",
+    ),
+]
+
+
+@pytest.mark.parametrize("character", XML_ILLEGAL, ids=[f"U+{ord(c):04X}" for c in XML_ILLEGAL])
+@pytest.mark.parametrize(("invoke", "field"), [c[1:] for c in FREE_TEXT], ids=[c[0] for c in FREE_TEXT])
+def test_xml_illegal_character_in_free_text_is_refused_before_any_request(
+    invoke: Callable[[Twilio2008Hook, str], Any],
+    field: str,
+    character: str,
+    hook: Twilio2008Hook,
+    httpserver: HTTPServer,
+) -> None:
+    httpserver.expect_request(ANYTHING).respond_with_data(QUEUED_CALL_XML, content_type=XML_TYPE)
+
+    with pytest.raises(Twilio2008ValidationError) as raised:
+        consume(invoke(hook, character))
+
+    assert raised.value.field == field
+    assert str(raised.value).startswith(field)
+    assert f"U+{ord(character):04X}" in str(raised.value)
+    assert len(httpserver.log) == 0
+
+
+@pytest.mark.parametrize(("invoke", "field"), [c[1:] for c in FREE_TEXT], ids=[c[0] for c in FREE_TEXT])
+def test_lone_surrogate_is_a_validation_error_naming_the_field_not_an_encoding_crash(
+    invoke: Callable[[Twilio2008Hook, str], Any], field: str, hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request(ANYTHING).respond_with_data(QUEUED_CALL_XML, content_type=XML_TYPE)
+
+    with pytest.raises(Twilio2008ValidationError) as raised:
+        consume(invoke(hook, "a\ud800b"))
+
+    assert raised.value.field == field
+    assert "surrogate" in str(raised.value)
+    assert len(httpserver.log) == 0
+
+
+NON_ASCII_DIGITS: list[tuple[str, Invoke, str]] = [
+    ("area-code-arabic-indic", lambda h: h.buy_local_number("٤١٥"), "area_code"),
+    ("area-code-superscript", lambda h: h.buy_local_number("²³⁴"), "area_code"),
+    ("area-code-full-width", lambda h: h.buy_local_number("４１５"), "area_code"),
+    ("toll-free-area-code", lambda h: h.buy_toll_free_number("٨٦٦"), "area_code"),
+    ("call-status", lambda h: h.list_calls(status="٣"), "status"),
+    ("conference-status", lambda h: h.list_conferences(status="١"), "status"),  # type: ignore[arg-type]
+    ("notification-log", lambda h: h.list_notifications(log="٠"), "log"),  # type: ignore[arg-type]
+    ("timeout", lambda h: h.make_call("4155550134", "4155550199", TWIML, timeout="٦٠"), "timeout"),  # type: ignore[arg-type]
+    ("call-delay", lambda h: h.start_caller_id_validation("6505550123", call_delay="٥"), "call_delay"),  # type: ignore[arg-type]
+    ("page-size", lambda h: h.list_sms(page_size="５０"), "page_size"),  # type: ignore[arg-type]
+    ("phone", lambda h: h.make_call("٤١٥٥٥٥٠١٣٤", "4155550199", TWIML), "to"),
+    ("short-code", lambda h: h.send_sms("١٢٣٤٥", "hi", from_="4155550199"), "to"),
+    ("date", lambda h: h.list_calls(started_on="٢٠٢٦-٠١-٠٢"), "started_on"),
+]
+
+
+@pytest.mark.parametrize(
+    ("invoke", "field"), [c[1:] for c in NON_ASCII_DIGITS], ids=[c[0] for c in NON_ASCII_DIGITS]
+)
+def test_only_ascii_digits_count_as_digits(
+    invoke: Invoke, field: str, hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request(ANYTHING).respond_with_data(QUEUED_CALL_XML, content_type=XML_TYPE)
+
+    with pytest.raises(Twilio2008ValidationError) as raised:
+        consume(invoke(hook))
+
+    assert raised.value.field == field
+    assert str(raised.value).startswith(field)
+    assert len(httpserver.log) == 0
+
+
+NEGATIVE = -4155550134
+
+SIGNED_NUMBERS: list[tuple[str, Invoke, str]] = [
+    ("make-call-to", lambda h: h.make_call(NEGATIVE, "4155550199", TWIML), "to"),  # type: ignore[arg-type]
+    ("make-call-from", lambda h: h.make_call("4155550134", NEGATIVE, TWIML), "from_"),  # type: ignore[arg-type]
+    ("send-sms-to", lambda h: h.send_sms(NEGATIVE, "hi", from_="4155550199"), "to"),  # type: ignore[arg-type]
+    ("send-sms-from", lambda h: h.send_sms("6505550123", "hi", from_=NEGATIVE), "from_"),  # type: ignore[arg-type]
+    ("list-calls-to", lambda h: h.list_calls(to=NEGATIVE), "to"),  # type: ignore[arg-type]
+    (
+        "caller-id-validation",
+        lambda h: h.start_caller_id_validation(NEGATIVE),  # type: ignore[arg-type]
+        "phone_number",
+    ),
+    ("bool", lambda h: h.make_call(True, "4155550199", TWIML), "to"),  # type: ignore[arg-type]
+    ("float", lambda h: h.send_sms(4155550134.0, "hi", from_="4155550199"), "to"),  # type: ignore[arg-type]
+    ("negative-string", lambda h: h.make_call("-4155550134", "4155550199", TWIML), "to"),
+]
+
+
+@pytest.mark.parametrize(
+    ("invoke", "field"), [c[1:] for c in SIGNED_NUMBERS], ids=[c[0] for c in SIGNED_NUMBERS]
+)
+def test_negative_bool_and_float_phone_numbers_are_refused(
+    invoke: Invoke, field: str, hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request(ANYTHING).respond_with_data(QUEUED_CALL_XML, content_type=XML_TYPE)
+
+    with pytest.raises(Twilio2008ValidationError) as raised:
+        consume(invoke(hook))
+
+    assert raised.value.field == field
+    assert "E.164" in str(raised.value)
+    assert len(httpserver.log) == 0
+
+
+def test_a_positive_int_phone_number_is_still_accepted(hook: Twilio2008Hook, httpserver: HTTPServer) -> None:
+    """A DAG rendering templates as native objects turns "4155550134" into an int: keep sending it."""
+    httpserver.expect_request(f"{API}/Calls", method="POST").respond_with_data(
+        QUEUED_CALL_XML, status=201, content_type=XML_TYPE
+    )
+
+    hook.make_call(4155550134, 4155550199, TWIML)  # type: ignore[arg-type]
+
+    form = only_values(httpserver.log[0][0].form)
+    assert (form["Called"], form["Caller"]) == ("4155550134", "4155550199")
+
+
+ENUMERATIONS: list[tuple[str, Invoke, str, str]] = [
+    ("conference-bogus", lambda h: h.list_conferences(status="bogus"), "status", "completed"),  # type: ignore[arg-type]
+    ("conference-bool", lambda h: h.list_conferences(status=True), "status", "completed"),  # type: ignore[arg-type]
+    ("conference-float", lambda h: h.list_conferences(status=1.0), "status", "completed"),  # type: ignore[arg-type]
+    ("notification-bogus", lambda h: h.list_notifications(log="loud"), "log", "warning"),  # type: ignore[arg-type]
+    ("call-status-bool", lambda h: h.list_calls(status=False), "status", "completed"),
+    ("call-status-huge", lambda h: h.list_calls(status=10**5000), "status", "completed"),
+]
+
+
+@pytest.mark.parametrize(
+    ("invoke", "field", "accepted"), [c[1:] for c in ENUMERATIONS], ids=[c[0] for c in ENUMERATIONS]
+)
+def test_bad_status_filter_is_a_validation_error_listing_the_accepted_values(
+    invoke: Invoke, field: str, accepted: str, hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    with pytest.raises(Twilio2008ValidationError) as raised:
+        consume(invoke(hook))
+
+    assert raised.value.field == field
+    assert str(raised.value).startswith(field)
+    assert accepted in str(raised.value)
+    assert len(httpserver.log) == 0
+
+
+NON_BOOL_FLAGS: list[tuple[str, Invoke, str]] = [
+    ("muted-string", lambda h: h.list_participants(CONFERENCE_SID, muted="false"), "muted"),  # type: ignore[arg-type]
+    ("muted-int", lambda h: h.list_participants(CONFERENCE_SID, muted=0), "muted"),  # type: ignore[arg-type]
+    (
+        "lookup-on-buy",
+        lambda h: h.buy_local_number(settings=NumberSettings(voice_caller_id_lookup="false")),  # type: ignore[arg-type]
+        "voice_caller_id_lookup",
+    ),
+    (
+        "lookup-on-update",
+        lambda h: h.update_incoming_phone_number(
+            NUMBER_SID,
+            NumberSettings(url=TWIML, voice_caller_id_lookup="no"),  # type: ignore[arg-type]
+        ),
+        "voice_caller_id_lookup",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("invoke", "field"), [c[1:] for c in NON_BOOL_FLAGS], ids=[c[0] for c in NON_BOOL_FLAGS]
+)
+def test_a_flag_that_is_not_a_bool_is_refused_not_sent_as_true(
+    invoke: Invoke, field: str, hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request(ANYTHING).respond_with_data(QUEUED_CALL_XML, content_type=XML_TYPE)
+
+    with pytest.raises(Twilio2008ValidationError) as raised:
+        consume(invoke(hook))
+
+    assert raised.value.field == field
+    assert "True or False" in str(raised.value)
     assert len(httpserver.log) == 0

@@ -89,5 +89,15 @@ def optional_method(value: str | None, field: str, param: str) -> str | None:
     return None if value is None else validate.http_method(value, field, param=param)
 
 
-def bool_text(value: bool | None) -> str | None:
-    return None if value is None else ("true" if value else "false")
+def bool_text(value: bool | None, field: str, param: str) -> str | None:
+    """Return ``true``/``false`` for a flag, ``None`` for no value; anything but a bool is refused."""
+    return None if value is None else ("true" if validate.flag(value, field, param=param) else "false")
+
+
+def optional_label(value: str | None, field: str, param: str, max_length: int) -> str | None:
+    """Return a one-line text filter or ``None``; control characters and the like are refused."""
+    return (
+        None
+        if value is None
+        else validate.text(value, field, param=param, max_length=max_length, one_line=True)
+    )

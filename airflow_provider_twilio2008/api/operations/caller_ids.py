@@ -12,6 +12,7 @@ from ._common import (
     ApiRequest,
     account_path,
     list_request,
+    optional_label,
     pairs,
     phone_filter,
 )
@@ -27,7 +28,10 @@ def list_outgoing_caller_ids(
     """List validated caller IDs (exact ``PhoneNumber`` / ``FriendlyName`` filters)."""
     filters = pairs(
         ("PhoneNumber", phone_filter(phone_number, "phone_number", "PhoneNumber")),
-        ("FriendlyName", friendly_name),
+        (
+            "FriendlyName",
+            optional_label(friendly_name, "friendly_name", "FriendlyName", validate.FRIENDLY_NAME_MAX),
+        ),
     )
     return list_request(
         account_path(paths.OUTGOING_CALLER_IDS, account_sid), OutgoingCallerId, filters, page_size

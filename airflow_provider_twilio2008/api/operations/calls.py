@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .. import paths, validate
-from ..errors import Twilio2008ValidationError
 from ..records import (
     Call,
     CallStatus,
@@ -94,18 +93,9 @@ def list_calls(
     :param started_before: on or before this date (``StartTime<=``).
     :param page_size: records per page, 1-1000 (``num``).
     """
-    status_value: int | None = None
-    if status is not None:
-        try:
-            status_value = int(CallStatus.parse(status))
-        except ValueError:
-            raise Twilio2008ValidationError(
-                "status",
-                f"{status!r} is not a call status",
-                "a CallStatus, 0-5 or a name such as 'completed'",
-                param="Status",
-                code=validate.INVALID_PARAMETER,
-            ) from None
+    status_value = (
+        None if status is None else int(validate.enumeration(status, "status", CallStatus, param="Status"))
+    )
     filters = pairs(
         ("Called", phone_filter(to, "to", "Called")),
         ("Caller", phone_filter(from_, "from_", "Caller")),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .. import paths, validate
-from ..errors import Twilio2008ValidationError
 from ..records import (
     Conference,
     ConferenceStatus,
@@ -16,14 +15,18 @@ from ._common import (
     bool_text,
     date_filters,
     list_request,
+    optional_label,
     pairs,
 )
+
+#: Longest conference room name accepted as a filter (ours: the 2008 pages give no limit).
+ROOM_NAME_MAX = 256
 
 
 def list_conferences(
     account_sid: str,
     *,
-    status: ConferenceStatus | int | None = None,
+    status: ConferenceStatus | int | str | None = None,
     friendly_name: str | None = None,
     created_on: DateLike | None = None,
     created_after: DateLike | None = None,
@@ -33,9 +36,18 @@ def list_conferences(
     updated_before: DateLike | None = None,
     page_size: int = paths.DEFAULT_PAGE_SIZE,
 ) -> ApiRequest:
-    """List conferences, newest first (``Status``, ``FriendlyName``, ``DateCreated``, ``DateUpdated``)."""
-    level = None if status is None else validate.integer_in_range(int(status), "status", 0, 2, param="Status")
-    filters = pairs(("Status", level), ("FriendlyName", friendly_name))
+    """List conferences, newest first (``Status``, ``FriendlyName``, ``DateCreated``, ``DateUpdated``).
+
+    :param status: a :class:`ConferenceStatus`, 0-2 or a name such as ``"completed"``.
+    :param friendly_name: the room name (exact match).
+    """
+    level = (
+        None
+        if status is None
+        else int(validate.enumeration(status, "status", ConferenceStatus, param="Status"))
+    )
+    room = optional_label(friendly_name, "friendly_name", "FriendlyName", ROOM_NAME_MAX)
+    filters = pairs(("Status", level), ("FriendlyName", room))
     filters += date_filters("DateCreated", "created", created_on, created_after, created_before)
     filters += date_filters("DateUpdated", "updated", updated_on, updated_after, updated_before)
     return list_request(account_path(paths.CONFERENCES, account_sid), Conference, filters, page_size)
@@ -65,7 +77,7 @@ def list_participants(
     """List a conference's participants, optionally only (un)muted ones."""
     conference = validate.sid(conference_sid, validate.CONFERENCE, "conference_sid")
     path = account_path(paths.PARTICIPANTS, account_sid, conference_sid=conference)
-    return list_request(path, Participant, pairs(("Muted", bool_text(muted))), page_size)
+    return list_request(path, Participant, pairs(("Muted", bool_text(muted, "muted", "Muted"))), page_size)
 
 
 def get_participant(account_sid: str, conference_sid: str, call_sid: str) -> ApiRequest:
@@ -75,9 +87,7 @@ def get_participant(account_sid: str, conference_sid: str, call_sid: str) -> Api
 
 def set_participant_muted(account_sid: str, conference_sid: str, call_sid: str, muted: bool) -> ApiRequest:
     """Mute or unmute a participant (``POST Muted=true|false``)."""
-    if not isinstance(muted, bool):
-        raise Twilio2008ValidationError("muted", f"{muted!r} is not a bool", "True or False", param="Muted")
-    form = pairs(("Muted", bool_text(muted)))
+    form = pairs(("Muted", bool_text(validate.flag(muted, "muted", param="Muted"), "muted", "Muted")))
     return ApiRequest(
         "POST", _participant_path(account_sid, conference_sid, call_sid), form=form, record=Participant
     )

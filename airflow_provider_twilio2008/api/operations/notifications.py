@@ -21,7 +21,7 @@ def list_notifications(
     account_sid: str,
     *,
     call_sid: str | None = None,
-    log: NotificationLog | int | None = None,
+    log: NotificationLog | int | str | None = None,
     created_on: DateLike | None = None,
     created_after: DateLike | None = None,
     created_before: DateLike | None = None,
@@ -34,7 +34,7 @@ def list_notifications(
         path = account_path(
             paths.CALL_NOTIFICATIONS, account_sid, call_sid=validate.sid(call_sid, validate.CALL, "call_sid")
         )
-    level = None if log is None else validate.integer_in_range(int(log), "log", 0, 1, param="Log")
+    level = None if log is None else int(validate.enumeration(log, "log", NotificationLog, param="Log"))
     filters = pairs(("Log", level)) + date_filters(
         "MessageDate", "created", created_on, created_after, created_before
     )

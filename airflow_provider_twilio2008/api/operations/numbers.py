@@ -16,6 +16,7 @@ from ._common import (
     account_path,
     bool_text,
     list_request,
+    optional_label,
     optional_method,
     optional_url,
     pairs,
@@ -79,7 +80,10 @@ class NumberSettings:
                 "SmsFallbackMethod",
                 optional_method(self.sms_fallback_method, "sms_fallback_method", "SmsFallbackMethod"),
             ),
-            ("VoiceCallerIdLookup", bool_text(self.voice_caller_id_lookup)),
+            (
+                "VoiceCallerIdLookup",
+                bool_text(self.voice_caller_id_lookup, "voice_caller_id_lookup", "VoiceCallerIdLookup"),
+            ),
         )
 
 
@@ -99,7 +103,10 @@ def list_incoming_phone_numbers(
     )
     filters = pairs(
         ("PhoneNumber", phone_filter(phone_number, "phone_number", "PhoneNumber")),
-        ("FriendlyName", friendly_name),
+        (
+            "FriendlyName",
+            optional_label(friendly_name, "friendly_name", "FriendlyName", validate.FRIENDLY_NAME_MAX),
+        ),
     )
     return list_request(account_path(template, account_sid), IncomingPhoneNumber, filters, page_size)
 
@@ -138,17 +145,8 @@ def buy_phone_number(
             param="SmsUrl",
             code=validate.INVALID_PARAMETER,
         )
-    if area_code is not None and not (
-        isinstance(area_code, str | int) and len(str(area_code)) == 3 and str(area_code).isdigit()
-    ):
-        raise Twilio2008ValidationError(
-            "area_code",
-            f"{area_code!r} is not an area code",
-            "three digits, e.g. '415'",
-            param="AreaCode",
-            code=CODES["area_code_invalid"],
-        )
-    form = pairs(("AreaCode", area_code)) + settings.form()
+    area = None if area_code is None else validate.area_code(area_code)
+    form = pairs(("AreaCode", area)) + settings.form()
     return ApiRequest(
         "POST", account_path(NUMBER_KINDS[chosen], account_sid), form=form, record=IncomingPhoneNumber
     )
