@@ -16,15 +16,11 @@ task runs.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from datetime import timedelta
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk import BaseSensorOperator, PokeReturnValue, conf
-
 from ..api.waiting import DEFAULT_FAILED_STATUSES, DEFAULT_RECORDING_GRACE
+from .base import Twilio2008BaseSensor, checked_outcome
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -33,22 +29,6 @@ if TYPE_CHECKING:
     from ..hooks.twilio2008 import Twilio2008Hook
 
 __all__ = ["CallCompletedSensor", "RecordingAvailableSensor", "check_call", "check_recording"]
-
-
-def _checked(fetch: Any, log: Any) -> Outcome:
-    """Run one check; a transient error means "still waiting", any other fails the task now."""
-    from airflow.sdk.exceptions import AirflowFailException
-
-    from ..api.errors import Twilio2008Error
-    from ..api.waiting import Outcome, is_transient
-
-    try:
-        return fetch()
-    except Twilio2008Error as exc:
-        if is_transient(exc):
-            log.warning("Check failed, will try again: %s", exc)
-            return Outcome("waiting", message=str(exc))
-        raise AirflowFailException(f"{type(exc).__name__}: {exc}") from None
 
 
 def check_call(hook: Twilio2008Hook, call_sid: str, failed_statuses: Any, log: Any) -> Outcome:
@@ -62,7 +42,7 @@ def check_call(hook: Twilio2008Hook, call_sid: str, failed_statuses: Any, log: A
     from ..api.waiting import call_outcome, parse_failed_statuses
 
     failed = parse_failed_statuses(failed_statuses)
-    return _checked(lambda: call_outcome(hook.get_call(call_sid), failed), log)
+    return checked_outcome(lambda: call_outcome(hook.get_call(call_sid), failed), log)
 
 
 def check_recording(
@@ -93,87 +73,34 @@ def check_recording(
             grace_seconds=grace_seconds,
         )
 
-    return _checked(fetch, log)
+    return checked_outcome(fetch, log)
 
 
-class _TwilioSensor(BaseSensorOperator):
-    """What both sensors share: the hook, the first poke before deferring, and resuming."""
+class _CallSensor(Twilio2008BaseSensor):
+    """A sensor waiting on one call: its SID is checked before every request."""
 
-    def __init__(
-        self,
-        *,
-        call_sid: str,
-        twilio_conn_id: str = "twilio2008_default",
-        deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *, call_sid: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.call_sid = call_sid
-        self.twilio_conn_id = twilio_conn_id
-        self.deferrable = deferrable
-
-    @cached_property
-    def hook(self) -> Twilio2008Hook:
-        """Return the hook of ``twilio_conn_id`` (built when the task runs, never at parse time)."""
-        from ..hooks.twilio2008 import Twilio2008Hook
-
-        return Twilio2008Hook(self.twilio_conn_id)
 
     def _check(self) -> Outcome:
         raise NotImplementedError
 
-    def _trigger(self) -> Any:
-        raise NotImplementedError
-
-    def poke(self, context: Context) -> bool | PokeReturnValue:
-        """Check once: done, still waiting, or a failure that ends the task now.
+    def _outcome(self, context: Context) -> Outcome:
+        """Check the SID, then the call once.
 
         :param context: the task context.
         """
-        from airflow.sdk.exceptions import AirflowFailException
-
         from ..api import validate
 
         validate.sid(self.call_sid, validate.CALL, "call_sid")
-        outcome = self._check()
-        if outcome.state == "failed":
-            raise AirflowFailException(outcome.message)
-        if outcome.state == "done":
-            return PokeReturnValue(is_done=True, xcom_value=outcome.value)
-        self.log.info("Waiting: %s", outcome.message)
-        return False
+        return self._check()
 
-    def execute(self, context: Context) -> Any:
-        """Poke (or reschedule) until done; in deferrable mode, check once, then defer.
-
-        :param context: the task context.
-        """
-        if not self.deferrable:
-            return super().execute(context)
-        started = time.time()
-        first = self.poke(context)
-        if isinstance(first, PokeReturnValue) and first.is_done:
-            return first.xcom_value
-        trigger = self._trigger()
-        trigger.timeout_at = started + self.timeout if self.timeout is not None else None
-        self.defer(
-            trigger=trigger,
-            method_name="execute_complete",
-            timeout=timedelta(seconds=self.timeout) if self.timeout is not None else None,
-        )
-
-    def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
-        """Resume after the trigger fired: return its value or fail with its message.
-
-        :param context: the task context.
-        :param event: the trigger's event payload.
-        """
-        from ..triggers.events import resolve_event
-
-        return resolve_event(event, f"call {self.call_sid}")
+    def _subject(self) -> str:
+        return f"call {self.call_sid}"
 
 
-class CallCompletedSensor(_TwilioSensor):
+class CallCompletedSensor(_CallSensor):
     """Wait until a call ends; succeed when it completed, fail at once when it ended in ``failed_statuses``.
 
     Pushes the call as a dict (``sid``, ``status``, ``status_name``, ``to``, ``from``,
@@ -189,7 +116,6 @@ class CallCompletedSensor(_TwilioSensor):
     """
 
     template_fields: Sequence[str] = ("call_sid", "failed_statuses", "twilio_conn_id")
-    ui_color = "#f22f46"
 
     def __init__(
         self,
@@ -204,7 +130,7 @@ class CallCompletedSensor(_TwilioSensor):
     def _check(self) -> Outcome:
         return check_call(self.hook, self.call_sid, self.failed_statuses, self.log)
 
-    def _trigger(self) -> Any:
+    def _trigger(self, context: Context) -> Any:
         from ..api.waiting import parse_failed_statuses
         from ..triggers.calls import CallCompletedTrigger
 
@@ -216,7 +142,7 @@ class CallCompletedSensor(_TwilioSensor):
         )
 
 
-class RecordingAvailableSensor(_TwilioSensor):
+class RecordingAvailableSensor(_CallSensor):
     """Wait until a call has a recording, and with ``wait_for_transcription`` a finished transcription.
 
     Pushes the newest recording as a dict (``sid``, ``call_sid``, ``duration``, dates; plus
@@ -232,7 +158,6 @@ class RecordingAvailableSensor(_TwilioSensor):
     """
 
     template_fields: Sequence[str] = ("call_sid", "twilio_conn_id")
-    ui_color = "#f22f46"
 
     def __init__(
         self,
@@ -251,7 +176,7 @@ class RecordingAvailableSensor(_TwilioSensor):
             self.hook, self.call_sid, self.wait_for_transcription, self.recording_grace_period, self.log
         )
 
-    def _trigger(self) -> Any:
+    def _trigger(self, context: Context) -> Any:
         from ..triggers.calls import RecordingAvailableTrigger
 
         return RecordingAvailableTrigger(

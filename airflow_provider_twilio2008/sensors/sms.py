@@ -17,20 +17,17 @@ imported when the task runs.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from datetime import timedelta
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk import BaseSensorOperator, PokeReturnValue, conf
+from .base import Twilio2008BaseSensor, checked_outcome
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
     from ..api.records import SmsMessage
     from ..api.replies import ReplyFilter
-    from ..hooks.twilio2008 import Twilio2008Hook
+    from ..api.waiting import Outcome
 
 __all__ = ["SmsReplySensor"]
 
@@ -40,7 +37,7 @@ def _templated(value: object) -> bool:
     return isinstance(value, str) and ("{{" in value or "{%" in value)
 
 
-class SmsReplySensor(BaseSensorOperator):
+class SmsReplySensor(Twilio2008BaseSensor):
     """Wait for an inbound SMS from ``from_`` to ``to``, created since ``since``, matching ``body_pattern``.
 
     A reply is an SMS with the inbound bit (1) of ``Flags`` set; its ``Status`` is not looked
@@ -69,7 +66,6 @@ class SmsReplySensor(BaseSensorOperator):
     """
 
     template_fields: Sequence[str] = ("from_", "to", "body_pattern", "since", "twilio_conn_id")
-    ui_color = "#f22f46"
 
     def __init__(
         self,
@@ -78,8 +74,6 @@ class SmsReplySensor(BaseSensorOperator):
         to: str | None = None,
         body_pattern: str | None = None,
         since: Any = None,
-        twilio_conn_id: str = "twilio2008_default",
-        deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -87,8 +81,6 @@ class SmsReplySensor(BaseSensorOperator):
         self.to = to
         self.body_pattern = body_pattern
         self.since = since
-        self.twilio_conn_id = twilio_conn_id
-        self.deferrable = deferrable
         self._check_literals()
 
     def _check_literals(self) -> None:
@@ -105,13 +97,6 @@ class SmsReplySensor(BaseSensorOperator):
             validate.regex(self.body_pattern, "body_pattern", re.IGNORECASE)
         if self.since is not None and not _templated(self.since):
             validate.instant(self.since, "since")
-
-    @cached_property
-    def hook(self) -> Twilio2008Hook:
-        """Return the hook of ``twilio_conn_id`` (built when the task runs, never at parse time)."""
-        from ..hooks.twilio2008 import Twilio2008Hook
-
-        return Twilio2008Hook(self.twilio_conn_id)
 
     def _wanted(self, context: Context) -> ReplyFilter:
         """Return the rendered fields, checked; a wrong one fails the task now, naming it.
@@ -148,55 +133,32 @@ class SmsReplySensor(BaseSensorOperator):
             self.log.warning("Read %d pages of SMS without reaching %s", reader.pages, wanted.since)
         return reader.messages
 
-    def poke(self, context: Context) -> bool | PokeReturnValue:
+    def _outcome(self, context: Context) -> Outcome:
         """List the candidate messages once: the reply is there, or still waiting.
 
         :param context: the task context.
         """
         from ..api.replies import reply_outcome
-        from .calls import _checked
 
         wanted = self._wanted(context)
-        outcome = _checked(lambda: reply_outcome(self._list(wanted), wanted), self.log)
-        if outcome.state == "done":
-            return PokeReturnValue(is_done=True, xcom_value=outcome.value)
-        self.log.info("Waiting: %s", outcome.message)
-        return False
+        return checked_outcome(lambda: reply_outcome(self._list(wanted), wanted), self.log)
 
-    def execute(self, context: Context) -> Any:
-        """Poke (or reschedule) until the reply comes; in deferrable mode, check once, then defer.
+    def _trigger(self, context: Context) -> Any:
+        """Return the trigger that waits for the reply in the triggerer.
 
         :param context: the task context.
         """
-        if not self.deferrable:
-            return super().execute(context)
         from ..triggers.sms import SmsReplyTrigger
 
-        started = time.time()
         wanted = self._wanted(context)
-        first = self.poke(context)
-        if isinstance(first, PokeReturnValue) and first.is_done:
-            return first.xcom_value
-        self.defer(
-            trigger=SmsReplyTrigger(
-                from_=wanted.from_,
-                to=wanted.to,
-                body_pattern=wanted.pattern,
-                since=wanted.since.isoformat(),
-                twilio_conn_id=self.twilio_conn_id,
-                poll_interval=self.poke_interval,
-                timeout_at=started + self.timeout if self.timeout is not None else None,
-            ),
-            method_name="execute_complete",
-            timeout=timedelta(seconds=self.timeout) if self.timeout is not None else None,
+        return SmsReplyTrigger(
+            from_=wanted.from_,
+            to=wanted.to,
+            body_pattern=wanted.pattern,
+            since=wanted.since.isoformat(),
+            twilio_conn_id=self.twilio_conn_id,
+            poll_interval=self.poke_interval,
         )
 
-    def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
-        """Resume after the trigger fired: return the reply, or fail (or time out) with its message.
-
-        :param context: the task context.
-        :param event: the trigger's event payload.
-        """
-        from ..triggers.events import resolve_event
-
-        return resolve_event(event, f"an SMS reply from {self.from_}")
+    def _subject(self) -> str:
+        return f"an SMS reply from {self.from_}"
