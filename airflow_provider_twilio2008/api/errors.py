@@ -16,12 +16,22 @@
         └── Twilio2008ServerError            5xx: Twilio-side failure; ``retry_after`` if given
 
 Every error carries what a user needs to act on it (HTTP status, Twilio code, message,
-``more_info`` URL, request method and path) and never the Auth Token.
+``more_info`` URL, request method and path) and never the Auth Token: text that came from a
+server (a RestException ``Message``, a reason phrase, a ``Location``) or from an HTTP library
+passes through :class:`SecretRedactor` before it reaches an exception or a log.
 """
 
 from __future__ import annotations
 
+import base64
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
 __all__ = [
+    "REDACTED",
+    "SecretRedactor",
     "Twilio2008ApiError",
     "Twilio2008AuthenticationError",
     "Twilio2008BadRequestError",
@@ -36,6 +46,9 @@ __all__ = [
     "Twilio2008ValidationError",
     "api_error_for_status",
 ]
+
+#: What a secret is replaced with (Airflow's secret masker writes the same).
+REDACTED = "***"
 
 
 class Twilio2008Error(Exception):
@@ -215,3 +228,60 @@ def api_error_for_status(status: int) -> type[Twilio2008ApiError]:
     if status >= 500:
         return Twilio2008ServerError
     return _BY_STATUS.get(status, Twilio2008ApiError)
+
+
+class SecretRedactor:
+    """Blank out an account's Auth Token, in every form it can travel in, from text and errors.
+
+    A hostile or broken server may echo what it received: the token itself (in any letter case,
+    or percent-encoded), the ``AccountSid:AuthToken`` pair, or the ``Authorization: Basic`` value
+    (base64 of that pair). Each is replaced with :data:`REDACTED`. Both transports pass every
+    error they raise and every library message they log through one redactor.
+
+    :param auth_token: the secret.
+    :param account_sid: the Account SID, to recognise the Basic credentials built from it.
+    """
+
+    def __init__(self, auth_token: str, account_sid: str = "") -> None:
+        forms = {auth_token, quote(auth_token, safe="")}
+        if account_sid:
+            pair = f"{account_sid}:{auth_token}".encode()
+            forms.add(base64.b64encode(pair).decode())
+            forms.add(base64.urlsafe_b64encode(pair).decode())
+        forms.discard("")
+        alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+        self._pattern = re.compile(alternatives, re.IGNORECASE) if alternatives else None
+
+    def text(self, value: str) -> str:
+        """Return ``value`` with every form of the secret replaced by :data:`REDACTED`.
+
+        :param value: any text (a server's message, a library's exception text).
+        """
+        if self._pattern is None:
+            return value
+        return self._pattern.sub(REDACTED, value)
+
+    def scrub(self, error: BaseException) -> BaseException:
+        """Redact, in place, the message and every text field of ``error``; return it.
+
+        An exception this package raised ``from None`` also drops the library exception it
+        replaced (kept as ``__context__``), which may quote the server.
+
+        :param error: the exception about to be raised.
+        """
+        error.args = tuple(self.text(arg) if isinstance(arg, str) else arg for arg in error.args)
+        for name, value in list(vars(error).items()):
+            if isinstance(value, str):
+                setattr(error, name, self.text(value))
+        if error.__suppress_context__:
+            error.__context__ = None
+        return error
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Scrub any :class:`Twilio2008Error` raised inside the ``with`` block, then let it go on."""
+        try:
+            yield
+        except Twilio2008Error as error:
+            self.scrub(error)
+            raise

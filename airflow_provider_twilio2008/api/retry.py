@@ -13,14 +13,15 @@ import re
 import time
 from dataclasses import dataclass
 
-__all__ = ["CONNECT_FAILURE", "LOST_ANSWER", "RetryPolicy", "parse_retry_after"]
+__all__ = ["CONNECT_FAILURE", "IDEMPOTENT_METHODS", "LOST_ANSWER", "RetryPolicy", "parse_retry_after"]
 
 #: The connection was never established: the server cannot have seen the request.
 CONNECT_FAILURE = "connect"
 #: The request may have reached the server, but no complete answer came back.
 LOST_ANSWER = "lost-answer"
 
-_IDEMPOTENT = frozenset({"GET", "DELETE", "HEAD"})
+#: Methods whose repetition does no harm; anything else (POST) creates or changes something.
+IDEMPOTENT_METHODS = frozenset({"GET", "DELETE", "HEAD"})
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
@@ -48,7 +49,7 @@ class RetryPolicy:
         """
         if attempt >= self.retries:
             return False
-        return kind == CONNECT_FAILURE or method.upper() in _IDEMPOTENT
+        return kind == CONNECT_FAILURE or method.upper() in IDEMPOTENT_METHODS
 
     def retry_on_status(self, method: str, attempt: int, status: int, retry_after: float | None) -> bool:
         """Return whether an error status should be retried.
@@ -62,7 +63,7 @@ class RetryPolicy:
             return False
         if retry_after is not None and retry_after > self.max_retry_after:
             return False
-        return status == 429 or method.upper() in _IDEMPOTENT
+        return status == 429 or method.upper() in IDEMPOTENT_METHODS
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Return the seconds to wait before retry number ``attempt + 1``.

@@ -2,42 +2,68 @@
 
 One keep-alive session with Basic auth, a timeout on every request, TLS verification on, and
 bodies read within a cap. Every rule about answers (retries, ``Retry-After``, lost answers,
-redirects, unreadable bodies) lives in :mod:`airflow_provider_twilio2008.api.exchange`; this
-module only drives those flows and streams downloads. No Airflow imports: the hook wraps it.
+redirects, unreadable bodies, fresh connections, deadlines, body caps) lives in
+:mod:`airflow_provider_twilio2008.api.exchange`; this module only drives those flows and
+streams downloads. No Airflow imports: the hook wraps it.
+
+``requests`` bounds each socket read by the timeout but not a whole request, so a server
+dripping a byte a second could hold one for ever. Each attempt is therefore watched: the
+session's connections (see :class:`_WatchedConnection`) tell the attempt's :class:`_Watch`
+which socket they use and when the request is fully sent, and one watchdog thread shuts that
+socket down when the attempt's :class:`~airflow_provider_twilio2008.api.exchange.Deadline`
+passes; the blocked read then fails at once and is reported as the deadline.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import os
+import socket
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError, ReadTimeoutError
+from urllib3.poolmanager import PoolManager
 
 from ..api import exchange
 from ..api.config import ClientConfig
-from ..api.errors import Twilio2008TransportError
+from ..api.errors import SecretRedactor, Twilio2008ResponseError, Twilio2008TransportError
 from ..api.exchange import (
+    ACCEPT_ENCODING,
     BODY_CUT_SHORT,
     BODY_STALLED,
     CANNOT_CONNECT,
     CLOSED_UNANSWERED,
     CONNECT_TIMEOUT,
+    MAX_MEDIA_BYTES,
     NO_ANSWER_IN_TIME,
     Answer,
     BodyBuffer,
+    BodyDecoder,
+    BodyRefused,
+    Deadline,
     Failure,
     Flow,
     Note,
     Send,
     Sleep,
+    deadline_failure,
     failure,
+    keeps_connection,
 )
 from ..api.operations import ApiRequest, Pager
 from ..api.records import Page, Record
@@ -47,6 +73,167 @@ R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 USER_AGENT = "airflow-provider-twilio2008"
 _CHUNK = 64 * 1024
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+
+class _Watch:
+    """One attempt's deadline, enforced by shutting down the socket its connection uses.
+
+    :param deadline: when the attempt must be over.
+    """
+
+    def __init__(self, deadline: Deadline) -> None:
+        self.deadline = deadline
+        self.connection: HTTPConnection | None = None
+        self.sent = False
+        self.fired = False
+        self.done = False
+        self._lock = threading.Lock()
+
+    def expire(self) -> bool:
+        """Shut the socket down if the deadline has passed; return ``False`` if it was extended."""
+        with self._lock:
+            if self.done:
+                return True
+            if not self.deadline.passed():
+                return False
+            self.fired = True
+            connection = self.connection
+        # Only while the connection still serves this attempt (not after it went back to the pool).
+        if connection is not None and getattr(connection, "_twilio2008_watch", None) is self:
+            sock = connection.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        return True
+
+    def finish(self) -> None:
+        """Stop watching: the attempt is over."""
+        with self._lock:
+            self.done = True
+
+
+class _Watchdog:
+    """One daemon thread that expires the watches whose deadline has come, earliest first."""
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Watch]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def add(self, watch: _Watch) -> None:
+        """Watch ``watch`` until it is finished or expires.
+
+        :param watch: the attempt's watch.
+        """
+        with self._cond:
+            heapq.heappush(self._heap, (watch.deadline.ends, next(self._order), watch))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="twilio2008-deadlines", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                ends, _, watch = self._heap[0]
+                wait = ends - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                heapq.heappop(self._heap)
+            if not watch.expire():
+                with self._cond:
+                    heapq.heappush(self._heap, (watch.deadline.ends, next(self._order), watch))
+
+
+_WATCHDOG = _Watchdog()
+_current = threading.local()
+
+
+def _start_watch(timeout: float) -> _Watch:
+    """Start watching the requests this thread sends next with one attempt's deadline.
+
+    :param timeout: the configured timeout (the deadline is a multiple of it).
+    """
+    watch = _Watch(Deadline(timeout))
+    _current.watch = watch
+    _WATCHDOG.add(watch)
+    return watch
+
+
+class _WatchedConnection(HTTPConnection):
+    """An urllib3 connection that reports its socket and the end of sending to the current watch."""
+
+    def _attach(self) -> _Watch | None:
+        watch: _Watch | None = getattr(_current, "watch", None)
+        if watch is not None:
+            self._twilio2008_watch = watch
+            watch.connection = self
+        return watch
+
+    def connect(self) -> None:
+        """Open the connection under the current watch."""
+        self._attach()
+        super().connect()
+
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Send the request under the current watch, then mark it fully sent."""
+        watch = self._attach()
+        super().request(*args, **kwargs)
+        if watch is not None:
+            watch.sent = True
+
+
+class _WatchedHTTPSConnection(_WatchedConnection, HTTPSConnection):
+    """The TLS twin of :class:`_WatchedConnection`."""
+
+
+class _WatchedPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _WatchedPool, "https": _WatchedHTTPSPool}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """The ``requests`` adapter whose pools (direct or through an HTTP proxy) use watched connections.
+
+    A SOCKS proxy keeps its own connection classes: through one, only the per-read timeout applies.
+    """
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """Create the pool manager, then give it the watched pool classes."""
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        """Return the proxy manager for ``proxy``, with watched pools unless it is a SOCKS proxy."""
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if isinstance(manager, PoolManager) and not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+
+# --- failures ----------------------------------------------------------------------------------
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
@@ -92,13 +279,29 @@ def _unanswered(exc: requests.RequestException, timeout: float) -> Failure:
     return failure(event, exc, timeout=timeout)
 
 
-def _cut_short(exc: requests.RequestException, timeout: float) -> Failure:
-    """Describe an answer whose body could not be read to its end."""
+def _cut_short(exc: Exception, timeout: float) -> Failure:
+    """Describe an answer whose (raw) body could not be read to its end."""
     if any(isinstance(cause, ReadTimeoutError | TimeoutError) for cause in _chain(exc)):
         return failure(BODY_STALLED, exc, timeout=timeout)
-    if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
-        return failure(BODY_CUT_SHORT, exc, timeout=timeout)
-    return Failure(LOST_ANSWER, f"{type(exc).__name__}: {str(exc)[:300]}")
+    return failure(BODY_CUT_SHORT, exc, timeout=timeout)
+
+
+@dataclass
+class _Stream:
+    """A streamed 2xx answer left open for :meth:`Transport.download`: the response and its watch."""
+
+    response: requests.Response
+    watch: _Watch
+    one_shot: requests.Session | None
+
+    def close(self) -> None:
+        """Close the response (and its one-shot session) and stop watching."""
+        try:
+            self.response.close()
+        finally:
+            self.watch.finish()
+            if self.one_shot is not None:
+                self.one_shot.close()
 
 
 class Transport:
@@ -116,11 +319,28 @@ class Transport:
         self.log = log
         self.sleep = sleep
         self.policy = RetryPolicy(retries=config.retries)
-        self.session = requests.Session()
-        self.session.auth = (config.account_sid, config.auth_token)
-        self.session.verify = True
-        self.session.trust_env = True
-        self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/xml, text/xml"})
+        self.redactor = SecretRedactor(config.auth_token, config.account_sid)
+        self.session = self._new_session()
+
+    def _new_session(self, like: requests.Session | None = None) -> requests.Session:
+        """Return a session with watched connections, set up as ``like`` (or as configured)."""
+        session = requests.Session()
+        adapter = _WatchedAdapter()
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        if like is None:
+            session.auth = (self.config.account_sid, self.config.auth_token)
+            session.verify = True
+            session.trust_env = True
+            session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/xml, text/xml"})
+        else:  # a one-shot session keeps what a user changed on ``get_conn()``
+            session.auth = like.auth
+            session.verify = like.verify
+            session.cert = like.cert
+            session.proxies = dict(like.proxies)
+            session.trust_env = like.trust_env
+            session.headers = CaseInsensitiveDict(like.headers)
+        return session
 
     def close(self) -> None:
         """Close the session's pooled connections."""
@@ -132,26 +352,47 @@ class Transport:
         :param flow: a flow from :mod:`airflow_provider_twilio2008.api.exchange`.
         """
         reply: Answer | Failure | None = None
-        try:
-            while True:
-                step = flow.send(reply)
-                reply = None
-                if isinstance(step, Send):
-                    reply = self._send_once(step)
-                elif isinstance(step, Sleep):
-                    self.log.warning("%s", step.message)
-                    self.sleep(step.seconds)
-                elif isinstance(step, Note):
-                    self.log.info("%s", step.message)
-        except StopIteration as stop:
-            return stop.value
+        with self.redactor.guard():
+            try:
+                while True:
+                    step = flow.send(reply)
+                    reply = None
+                    if isinstance(step, Send):
+                        reply = self._send_once(step)
+                    elif isinstance(step, Sleep):
+                        self.log.warning("%s", self.redactor.text(step.message))
+                        self.sleep(step.seconds)
+                    elif isinstance(step, Note):
+                        self.log.info("%s", self.redactor.text(step.message))
+            except StopIteration as stop:
+                return stop.value
 
     def _send_once(self, step: Send) -> Answer | Failure:
-        """Send one request; return its answer (body read within the cap) or the failure."""
+        """Send one request within its deadline; return its answer (body read within the cap) or failure."""
+        one_shot = self._new_session(like=self.session) if step.fresh else None
+        watch = _start_watch(self.config.timeout)
+        reply: Answer | Failure | None = None
+        try:
+            reply = self._attempt(step, one_shot or self.session, watch)
+        finally:
+            _current.watch = None
+            if not (isinstance(reply, Answer) and isinstance(reply.handle, _Stream)):
+                watch.finish()
+                if one_shot is not None:
+                    one_shot.close()
+        if isinstance(reply, Answer) and one_shot is None and not keeps_connection(reply):
+            self.session.close()  # the server may close what carried this answer: drop the pool
+        return reply
+
+    def _attempt(self, step: Send, session: requests.Session, watch: _Watch) -> Answer | Failure:
+        """Send ``step`` on ``session`` and read its answer, reporting a passed deadline as such."""
         request = step.request
+        headers = {"Accept-Encoding": "identity" if step.stream else ACCEPT_ENCODING}
+        if step.fresh:
+            headers["Connection"] = "close"
         started = time.monotonic()
         try:
-            response = self.session.request(
+            response = session.request(
                 request.method,
                 self.config.base_url + request.path,
                 params=list(request.query) or None,
@@ -159,18 +400,28 @@ class Transport:
                 timeout=self.config.timeout,
                 allow_redirects=False,
                 stream=True,
-                headers={"Accept-Encoding": "identity"} if step.stream else None,
+                headers=headers,
             )
         except requests.RequestException as exc:
             self._log_failure(request, exc)
+            if watch.fired:
+                return deadline_failure(self.config.timeout, sent=watch.sent)
             return _unanswered(exc, self.config.timeout)
-        headers = {name.lower(): value for name, value in response.headers.items()}
+        lowered = {name.lower(): value for name, value in response.headers.items()}
+        reason = response.reason or ""
         if step.stream and response.status_code < 300:
-            return Answer(response.status_code, headers, b"", response.reason or "", handle=response)
+            one_shot = session if session is not self.session else None
+            return Answer(
+                response.status_code, lowered, b"", reason, handle=_Stream(response, watch, one_shot)
+            )
         try:
-            body = self._read_capped(response, request)
-        except requests.RequestException as exc:
+            body = self._read_capped(response, lowered)
+        except BodyRefused as refused:
+            return Answer(response.status_code, lowered, b"", reason, refused=refused)
+        except (requests.RequestException, Urllib3Error) as exc:
             self._log_failure(request, exc)
+            if watch.fired:
+                return deadline_failure(self.config.timeout, sent=True)
             return _cut_short(exc, self.config.timeout)
         finally:
             response.close()
@@ -181,16 +432,17 @@ class Transport:
             response.status_code,
             (time.monotonic() - started) * 1000,
         )
-        return Answer(response.status_code, headers, body, response.reason or "")
+        return Answer(response.status_code, lowered, body, reason)
 
-    def _log_failure(self, request: ApiRequest, exc: requests.RequestException) -> None:
+    def _log_failure(self, request: ApiRequest, exc: Exception) -> None:
         """Log the library's own account of a failure at debug level (the error gives the shared one)."""
-        self.log.debug("%s %s: %s: %s", request.method, request.path, type(exc).__name__, str(exc)[:300])
+        text = self.redactor.text(str(exc)[:300])
+        self.log.debug("%s %s: %s: %s", request.method, request.path, type(exc).__name__, text)
 
-    def _read_capped(self, response: requests.Response, request: ApiRequest) -> bytes:
-        """Read the whole body, refusing more than ``MAX_BODY_BYTES`` (see :class:`BodyBuffer`)."""
-        body = BodyBuffer(request)
-        for chunk in response.iter_content(_CHUNK):
+    def _read_capped(self, response: requests.Response, headers: dict[str, str]) -> bytes:
+        """Read the whole body, decoded, refusing more than ``MAX_BODY_BYTES`` (see :class:`BodyBuffer`)."""
+        body = BodyBuffer(headers)
+        for chunk in response.raw.stream(_CHUNK, decode_content=False):
             body.add(chunk)
         return body.value()
 
@@ -204,11 +456,12 @@ class Transport:
 
     def iterate(self, request: ApiRequest) -> Iterator[Any]:
         """Yield every record of a list, page after page, fetching each page when it is needed."""
-        pager = Pager(request, base_url=self.config.base_url)
-        while pager.current is not None:
-            page = self.page(pager.current)
-            yield from page.items
-            pager.advance(page)
+        with self.redactor.guard():
+            pager = Pager(request, base_url=self.config.base_url)
+            while pager.current is not None:
+                page = self.page(pager.current)
+                yield from page.items
+                pager.advance(page)
 
     def no_content(self, request: ApiRequest) -> None:
         """Send a request whose answer has no document (DELETE: 204 or 200)."""
@@ -218,53 +471,95 @@ class Transport:
         """Send ``request`` and return its body as text."""
         return self.run(exchange.text_flow(request, self.policy))
 
-    def download(self, request: ApiRequest, destination: str | os.PathLike[str] | IO[bytes]) -> int:
+    def download(
+        self,
+        request: ApiRequest,
+        destination: str | os.PathLike[str] | IO[bytes],
+        *,
+        max_bytes: int = MAX_MEDIA_BYTES,
+    ) -> int:
         """Stream a media answer to a path (written atomically) or a binary file object.
+
+        A path receives a temporary file beside it, renamed over it only once the whole
+        recording arrived: a failed or refused download leaves no partial file and an earlier
+        file intact. A device or pipe is written into directly, and so is a file object (which
+        may then hold part of the audio when the download fails).
 
         :param request: the media request.
         :param destination: a file path, or an open binary file object.
+        :param max_bytes: the most bytes accepted (default :data:`~.exchange.MAX_MEDIA_BYTES`,
+            enough for the longest recording); a larger answer is refused.
         :return: the number of bytes written.
         """
-        response = self.run(exchange.exchange(request, self.policy, stream=True)).handle
-        try:
-            if hasattr(destination, "write"):
-                return self._copy(response, destination, request)  # type: ignore[arg-type]
-            target = Path(destination)  # type: ignore[arg-type]
-            if target.exists() and not target.is_file():
-                # A device, FIFO or socket (/dev/stdout, a named pipe): write into it. Replacing
-                # it atomically would swap the device for a regular file (as root: /dev/null).
-                with target.open("wb") as out:
-                    return self._copy(response, out, request)
-            handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        with self.redactor.guard():
+            stream: _Stream = self.run(exchange.exchange(request, self.policy, stream=True)).handle
             try:
-                with os.fdopen(handle, "wb") as out:
-                    written = self._copy(response, out, request)
-                os.replace(temp_name, target)
-            except BaseException:
-                Path(temp_name).unlink(missing_ok=True)
-                raise
-            return written
-        finally:
-            response.close()
+                if hasattr(destination, "write"):
+                    return self._copy(stream, destination, request, max_bytes)  # type: ignore[arg-type]
+                target = Path(destination)  # type: ignore[arg-type]
+                if target.exists() and not target.is_file():
+                    # A device, FIFO or socket (/dev/stdout, a named pipe): write into it. Replacing
+                    # it atomically would swap the device for a regular file (as root: /dev/null).
+                    with target.open("wb") as out:
+                        return self._copy(stream, out, request, max_bytes)
+                handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+                try:
+                    with os.fdopen(handle, "wb") as out:
+                        written = self._copy(stream, out, request, max_bytes)
+                    os.replace(temp_name, target)
+                except BaseException:
+                    Path(temp_name).unlink(missing_ok=True)
+                    raise
+                return written
+            finally:
+                stream.close()
 
-    def _copy(self, response: requests.Response, out: IO[bytes], request: ApiRequest) -> int:
+    def _copy(self, stream: _Stream, out: IO[bytes], request: ApiRequest, max_bytes: int) -> int:
+        """Copy the decoded media to ``out`` within ``max_bytes`` and the attempt's deadline."""
+        response, watch = stream.response, stream.watch
         written = 0
         try:
-            for chunk in response.iter_content(_CHUNK):
-                out.write(chunk)
-                written += len(chunk)
-        except requests.RequestException as exc:
-            raise Twilio2008TransportError(
-                f"download interrupted after {written} bytes ({type(exc).__name__})",
-                method=request.method,
-                path=request.path,
+            decoder = BodyDecoder(response.headers.get("Content-Encoding", ""), max_bytes, what="recording")
+            expected = response.headers.get("Content-Length", "").strip()
+            if not decoder.encoding and expected.isdigit() and int(expected) > max_bytes:
+                raise BodyRefused(
+                    f"recording of {expected} bytes exceeds the {max_bytes}-byte limit; refused"
+                )
+            for chunk in response.raw.stream(_CHUNK, decode_content=False):
+                watch.deadline.credit(len(chunk))
+                for piece in decoder.feed(chunk):
+                    out.write(piece)
+                    written += len(piece)
+            for piece in decoder.finish():
+                out.write(piece)
+                written += len(piece)
+        except BodyRefused as refused:
+            raise Twilio2008ResponseError(
+                f"{refused.reason} (after {written} bytes)", method=request.method, path=request.path
             ) from None
-        expected = response.headers.get("Content-Length")
-        received = response.raw.tell() if response.raw is not None else written
-        if expected is not None and expected.isdigit() and int(expected) != received:
+        except (requests.RequestException, Urllib3Error) as exc:
+            self._log_failure(request, exc)
+            why = _download_failure(watch, exc, self.config.timeout)
+            raise Twilio2008TransportError(
+                f"download interrupted after {written} bytes: {why}", method=request.method, path=request.path
+            ) from None
+        received = response.raw.tell()
+        if expected.isdigit() and int(expected) != received:
             raise Twilio2008TransportError(
                 f"download cut short: {received} of {expected} bytes",
                 method=request.method,
                 path=request.path,
             )
         return written
+
+
+def _download_failure(watch: _Watch, exc: Exception, timeout: float) -> str:
+    """Word why a download stopped: its deadline, a stall or a cut.
+
+    :param watch: the attempt's watch.
+    :param exc: what the library raised.
+    :param timeout: the configured timeout.
+    """
+    if watch.fired:
+        return deadline_failure(timeout, sent=True).detail
+    return _cut_short(exc, timeout).detail
