@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO
 
 from ..api import operations as ops
 from ..api import paths
+from ..api.errors import Twilio2008ValidationError
 from ..api.operations import DateLike
 from ..api.records import (
     Notification,
@@ -64,8 +66,13 @@ class MediaMethods(ResourceMethods):
         :param destination: a file path, or a binary file object open for writing.
         :param fmt: ``wav`` (audio/x-wav) or ``mp3`` (audio/mpeg).
         :return: the number of bytes written.
+        :raises Twilio2008ValidationError: a malformed SID or format, or a ``destination`` that
+            cannot be written (no such folder, a directory, a NUL in the path), before any request.
         """
-        return self.transport.download(ops.recording_media(self.account_sid, recording_sid, fmt), destination)
+        request = ops.recording_media(self.account_sid, recording_sid, fmt)
+        if not hasattr(destination, "write"):
+            _check_destination(destination)
+        return self.transport.download(request, destination)
 
     def delete_recording(self, recording_sid: str) -> None:
         """Delete a recording (``DELETE /Recordings/{RecordingSid}``).
@@ -146,3 +153,33 @@ class MediaMethods(ResourceMethods):
         :param notification_sid: the notification SID.
         """
         self.transport.no_content(ops.delete_notification(self.account_sid, notification_sid))
+
+
+_DESTINATION_FORMS = "a file path in an existing folder, or a binary file object open for writing"
+
+
+def _check_destination(destination: object) -> None:
+    """Refuse, before the download starts, a destination path that could never be written.
+
+    :param destination: what the caller passed as ``destination`` (not a file object).
+    """
+
+    def refuse(problem: str) -> Twilio2008ValidationError:
+        return Twilio2008ValidationError("destination", problem, _DESTINATION_FORMS)
+
+    if not isinstance(destination, str | os.PathLike):
+        raise refuse(f"got {type(destination).__name__}")
+    text = os.fspath(destination)
+    if not isinstance(text, str) or not text.strip():
+        raise refuse("missing" if isinstance(text, str) else "a bytes path")
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:
+        raise refuse("the path cannot be encoded for this file system (a lone surrogate?)") from None
+    if "\x00" in text:
+        raise refuse(f"the path contains U+0000 (a control character) at position {text.index(chr(0))}")
+    target = Path(text)
+    if target.is_dir():
+        raise refuse(f"{text[:80]!r} is a directory")
+    if not target.parent.is_dir():
+        raise refuse(f"the folder {str(target.parent)[:80]!r} does not exist")

@@ -126,6 +126,7 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
         :param request: the request description.
         :return: the record, a lazy iterator for lists, or ``None`` when there is no document.
         """
+        _check_request(request, many=None)
         if request.record is None:
             self.transport.no_content(request)
             return None
@@ -138,11 +139,21 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
 
         :param request: a list request, e.g. ``ops.list_calls(hook.account_sid, page_size=10)``.
         """
+        _check_request(request, many=True)
         return self.transport.page(request)
 
     def _from(self, from_: str | None, field: str, param: str) -> str:
-        chosen = from_ or self.config.default_from
-        if not chosen:
+        """Return ``from_``, or the connection's ``default_from`` when it is ``None`` or empty.
+
+        Any other value, even a falsy one (``0``, ``False``), is returned for the operation to
+        check, never silently replaced by the default.
+
+        :param from_: the caller or sender given.
+        :param field: the argument name, for the error.
+        :param param: the request parameter (``Caller``, ``From``), for the error.
+        """
+        chosen = self.config.default_from if from_ is None or from_ == "" else from_
+        if chosen is None or chosen == "":
             raise Twilio2008ValidationError(
                 field,
                 "missing",
@@ -150,6 +161,21 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
                 param=param,
             )
         return chosen
+
+
+def _check_request(request: object, *, many: bool | None) -> None:
+    """Refuse, before sending, what is not a request description (or not a list one when ``many``).
+
+    :param request: what the caller passed.
+    :param many: ``True`` when only a list request will do; ``None`` for any request.
+    """
+    accepted = "an ApiRequest from airflow_provider_twilio2008.api.operations" + (
+        " for a list (ops.list_calls(...), ...)" if many else ""
+    )
+    if not isinstance(request, ApiRequest):
+        raise Twilio2008ValidationError("request", f"got {type(request).__name__}", accepted)
+    if many and not request.many:
+        raise Twilio2008ValidationError("request", f"{request.method} {request.path} is not a list", accepted)
 
 
 def _mask(secret: str) -> None:

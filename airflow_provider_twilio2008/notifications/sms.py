@@ -138,14 +138,12 @@ class Twilio2008SmsNotifier(BaseNotifier):
             candidates = list(to)
         else:
             raise Twilio2008ValidationError("to", f"got {type(to).__name__}", _TO_ACCEPTED, param="To")
-        numbers: list[str] = []
+        numbers: dict[str, None] = {}  # ordered, and a repeated number is found at once
         for candidate in candidates:
-            number = validate.phone_number(candidate, "to", param="To", allow_short_code=True)
-            if number not in numbers:
-                numbers.append(number)
+            numbers[validate.phone_number(candidate, "to", param="To", allow_short_code=True)] = None
         if not numbers:
             raise Twilio2008ValidationError("to", "missing", _TO_ACCEPTED, param="To")
-        return numbers
+        return list(numbers)
 
     def _body(self) -> str:
         """Return the body, cut to 160 characters with :data:`TRUNCATION_MARK` when longer."""
@@ -172,8 +170,8 @@ class Twilio2008SmsNotifier(BaseNotifier):
         from ..api import operations as ops
         from ..api.errors import Twilio2008ValidationError
 
-        sender = self.from_ or default_from
-        if not sender:
+        sender = default_from if self.from_ is None or self.from_ == "" else self.from_
+        if sender is None or sender == "":
             raise Twilio2008ValidationError(
                 "from_",
                 "missing",
