@@ -24,13 +24,16 @@ passes through :class:`SecretRedactor` before it reaches an exception or a log.
 from __future__ import annotations
 
 import base64
+import logging
 import re
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
 __all__ = [
     "REDACTED",
+    "SecretLogFilter",
     "SecretRedactor",
     "Twilio2008ApiError",
     "Twilio2008AuthenticationError",
@@ -45,6 +48,7 @@ __all__ = [
     "Twilio2008TransportError",
     "Twilio2008ValidationError",
     "api_error_for_status",
+    "redact_library_logs",
 ]
 
 #: What a secret is replaced with (Airflow's secret masker writes the same).
@@ -285,3 +289,69 @@ class SecretRedactor:
         except Twilio2008Error as error:
             self.scrub(error)
             raise
+
+
+class SecretLogFilter(logging.Filter):
+    """Redact the secrets of every live :class:`SecretRedactor` from the records of a logger.
+
+    Attached to the HTTP libraries' own loggers (``urllib3``, ``httpcore``, ``httpx``), whose
+    debug records quote what a server sent (a reason phrase, a ``Location``, a broken status
+    line) and may so repeat an echoed Auth Token. A record without a secret is left untouched;
+    a disabled level costs nothing (the filter only sees records that are logged).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._redactors: weakref.WeakSet[SecretRedactor] = weakref.WeakSet()
+
+    def register(self, redactor: SecretRedactor) -> None:
+        """Redact ``redactor``'s secret too, for as long as it lives.
+
+        :param redactor: the redactor of one transport's credentials.
+        """
+        self._redactors.add(redactor)
+
+    def _clean(self, text: str) -> str:
+        for redactor in list(self._redactors):
+            text = redactor.text(text)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite ``record`` without any secret; never drop it.
+
+        :param record: the log record.
+        """
+        if not self._redactors:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken record is the logging module's to report
+            return True
+        cleaned = self._clean(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            trace = logging.Formatter().formatException(record.exc_info)
+            cleaned = self._clean(trace)
+            if cleaned != trace:
+                record.exc_text = cleaned
+        return True
+
+
+_LIBRARY_LOG_FILTER = SecretLogFilter()
+
+
+def redact_library_logs(redactor: SecretRedactor, logger_names: Iterable[str]) -> None:
+    """Keep ``redactor``'s secret out of the records of the named loggers (added once per logger).
+
+    A logger's filter sees only the records that logger creates, so each emitting module's
+    logger is named (``httpcore.http11``, not ``httpcore``).
+
+    :param redactor: the redactor of one transport's credentials.
+    :param logger_names: the loggers an HTTP library writes to.
+    """
+    for name in logger_names:
+        logger = logging.getLogger(name)
+        if _LIBRARY_LOG_FILTER not in logger.filters:
+            logger.addFilter(_LIBRARY_LOG_FILTER)
+    _LIBRARY_LOG_FILTER.register(redactor)

@@ -41,7 +41,12 @@ from urllib3.poolmanager import PoolManager
 
 from ..api import exchange
 from ..api.config import ClientConfig
-from ..api.errors import SecretRedactor, Twilio2008ResponseError, Twilio2008TransportError
+from ..api.errors import (
+    SecretRedactor,
+    Twilio2008ResponseError,
+    Twilio2008TransportError,
+    redact_library_logs,
+)
 from ..api.exchange import (
     ACCEPT_ENCODING,
     BODY_CUT_SHORT,
@@ -73,6 +78,16 @@ R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 USER_AGENT = "airflow-provider-twilio2008"
 _CHUNK = 64 * 1024
+#: The loggers ``requests`` and urllib3 write to; their records may quote what a server sent.
+LIBRARY_LOGGERS = (
+    "requests",
+    "urllib3",
+    "urllib3.connection",
+    "urllib3.connectionpool",
+    "urllib3.poolmanager",
+    "urllib3.response",
+    "urllib3.util.retry",
+)
 
 
 # --- deadlines ---------------------------------------------------------------------------------
@@ -320,6 +335,7 @@ class Transport:
         self.sleep = sleep
         self.policy = RetryPolicy(retries=config.retries)
         self.redactor = SecretRedactor(config.auth_token, config.account_sid)
+        redact_library_logs(self.redactor, LIBRARY_LOGGERS)
         self.session = self._new_session()
 
     def _new_session(self, like: requests.Session | None = None) -> requests.Session:
@@ -407,6 +423,9 @@ class Transport:
             if watch.fired:
                 return deadline_failure(self.config.timeout, sent=watch.sent)
             return _unanswered(exc, self.config.timeout)
+        if watch.fired:  # the head was cut at the deadline (http.client takes a cut head as whole)
+            response.close()
+            return deadline_failure(self.config.timeout, sent=True)
         lowered = {name.lower(): value for name, value in response.headers.items()}
         reason = response.reason or ""
         if step.stream and response.status_code < 300:
@@ -425,6 +444,8 @@ class Transport:
             return _cut_short(exc, self.config.timeout)
         finally:
             response.close()
+        if watch.fired:  # the body ended because the deadline shut the socket down
+            return deadline_failure(self.config.timeout, sent=True)
         self.log.debug(
             "%s %s -> %s in %.0f ms",
             request.method,
@@ -530,6 +551,8 @@ class Transport:
                 for piece in decoder.feed(chunk):
                     out.write(piece)
                     written += len(piece)
+            if watch.fired:  # a body read to "the end" the deadline made
+                raise Urllib3Error("the deadline shut the connection down")
             for piece in decoder.finish():
                 out.write(piece)
                 written += len(piece)

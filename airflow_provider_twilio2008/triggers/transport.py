@@ -22,7 +22,7 @@ import httpx
 
 from ..api import exchange
 from ..api.config import ClientConfig
-from ..api.errors import SecretRedactor
+from ..api.errors import SecretRedactor, redact_library_logs
 from ..api.exchange import (
     ACCEPT_ENCODING,
     BODY_CUT_SHORT,
@@ -50,6 +50,15 @@ from ..api.retry import CONNECT_FAILURE, LOST_ANSWER, RetryPolicy
 
 T = TypeVar("T")
 USER_AGENT = "airflow-provider-twilio2008"
+#: The loggers httpx and httpcore write to; their debug records quote what a server sent.
+LIBRARY_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
 
 
 def _unanswered(exc: httpx.HTTPError, timeout: float) -> Failure:
@@ -115,6 +124,7 @@ class AsyncTransport:
         self.sleep = sleep
         self.policy = RetryPolicy(retries=config.retries)
         self.redactor = SecretRedactor(config.auth_token, config.account_sid)
+        redact_library_logs(self.redactor, LIBRARY_LOGGERS)
         # Built once (loading the CA bundle takes tens of milliseconds) and shared by every client.
         self._tls = httpx.create_ssl_context(verify=True, trust_env=True)
         self._busy: Counter[httpx.AsyncClient] = Counter()

@@ -183,7 +183,9 @@ def test_the_sleep_step_says_what_failed_and_which_retry_comes() -> None:
     step = flow.send(status(503, "Service Unavailable"))
 
     assert step == Sleep(0.5, f"GET {GET_CALL.path}: HTTP 503; retry 1 of 3 in 0.5 s")
-    assert flow.send(None) == Send(GET_CALL, fresh=True), "a retry after an error answer uses a new connection"
+    assert flow.send(None) == Send(GET_CALL, fresh=True), (
+        "a retry after an error answer uses a new connection"
+    )
 
 
 def test_the_sleep_step_after_a_failure_names_the_failure_not_its_details() -> None:

@@ -9,9 +9,13 @@ bare TCP server whose answer to each request is scripted.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import socket
+import struct
 import threading
+import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -521,3 +525,206 @@ def closed_port() -> int:
 def render_sms(**overrides: Any) -> bytes:
     """Return a ``<SMSMessage>`` document."""
     return xml.render_record(sample_sms(**overrides))
+
+
+# --- hostile answers (issue #8) ----------------------------------------------------------------
+
+_BLOCK = b"a" * (1 << 20)
+
+
+def _head(status: int, reason: str, content_type: str, *headers: str) -> bytes:
+    lines = [f"HTTP/1.1 {status} {reason}", f"Content-Type: {content_type}", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def raw_reply(data: bytes) -> Answer:
+    """Send ``data`` exactly as given (a broken status line, an echo), then close."""
+
+    def send(conn: socket.socket) -> None:
+        conn.sendall(data)
+
+    return send
+
+
+def drip(head: bytes, body: bytes, interval: float, *, max_seconds: float = 40.0) -> Answer:
+    """Send ``head`` at once, then ``body`` one byte every ``interval`` s, never idle for a whole timeout.
+
+    Stops when the client goes away, when ``body`` is sent, or after ``max_seconds`` (a client
+    without an overall deadline is then held that long, and its test fails on time).
+    """
+
+    def send(conn: socket.socket) -> None:
+        started = time.monotonic()
+        try:
+            conn.sendall(head)
+            for index in range(len(body)):
+                if time.monotonic() - started > max_seconds:
+                    return
+                time.sleep(interval)
+                conn.sendall(body[index : index + 1])
+        except OSError:
+            return
+
+    return send
+
+
+def big_body(size: int, content_type: str = XML_TYPE, status: int = 200, reason: str = "OK") -> Answer:
+    """Announce and send ``size`` bytes (a repeated 1 MiB block, so the server itself stays small)."""
+
+    def send(conn: socket.socket) -> None:
+        try:
+            conn.sendall(_head(status, reason, content_type, f"Content-Length: {size}", "Connection: close"))
+            left = size
+            while left > 0:
+                piece = memoryview(_BLOCK)[: min(left, len(_BLOCK))]
+                conn.sendall(piece)
+                left -= len(piece)
+        except OSError:
+            return
+
+    return send
+
+
+def endless_body(content_type: str = XML_TYPE, *, limit: int = 1 << 30) -> Answer:
+    """Send a chunked body that never ends (1 MiB chunks, up to ``limit`` bytes or till the client leaves)."""
+    chunk = f"{len(_BLOCK):x}\r\n".encode() + _BLOCK + b"\r\n"
+
+    def send(conn: socket.socket) -> None:
+        try:
+            conn.sendall(_head(200, "OK", content_type, "Transfer-Encoding: chunked"))
+            for _ in range(limit // len(_BLOCK)):
+                conn.sendall(chunk)
+        except OSError:
+            return
+
+    return send
+
+
+def endless_headers(*, limit: int = 64 << 20) -> Answer:
+    """Send a status line, then header lines without end (in 64 KiB blocks, up to ``limit`` bytes)."""
+    block = b"X-Filler: " + b"a" * 54 + b"\r\n"
+    block *= (64 << 10) // len(block)
+
+    def send(conn: socket.socket) -> None:
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+            for _ in range(limit // len(block)):
+                conn.sendall(block)
+        except OSError:
+            return
+
+    return send
+
+
+@functools.cache
+def gzip_of_zeros(gib: int = 1) -> bytes:
+    """Return a valid single-member gzip of ``gib`` GiB of zero bytes, about 1 MB long.
+
+    Built from one full-flushed deflate block of 1 MiB of zeros repeated (the compressor's
+    output for it is identical each time), so it takes a fraction of a second, not a minute.
+    """
+    zeros = bytes(1 << 20)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    first = deflate.compress(zeros) + deflate.flush(zlib.Z_FULL_FLUSH)
+    steady = deflate.compress(zeros) + deflate.flush(zlib.Z_FULL_FLUSH)
+    end = deflate.flush()
+    megabytes = gib * 1024
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(zeros, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    trailer = struct.pack("<II", crc, (megabytes << 20) & 0xFFFFFFFF)
+    return header + first + steady * (megabytes - 1) + end + trailer
+
+
+def gzip_bomb(content_type: str = XML_TYPE, status: int = 200, reason: str = "OK") -> Answer:
+    """Answer with 1 GiB of zeros, gzip-encoded into about 1 MB (``Content-Encoding: gzip``)."""
+
+    def send(conn: socket.socket) -> None:
+        body = gzip_of_zeros()
+        head = _head(
+            status,
+            reason,
+            content_type,
+            "Content-Encoding: gzip",
+            f"Content-Length: {len(body)}",
+            "Connection: close",
+        )
+        try:
+            conn.sendall(head + body)
+        except OSError:
+            return
+
+    return send
+
+
+def keep_alive(status: int, reason: str, body: bytes, content_type: str = XML_TYPE) -> Answer:
+    """Answer completely but keep the connection open (no ``Connection: close``)."""
+
+    def send(conn: socket.socket) -> None:
+        conn.sendall(_head(status, reason, content_type, f"Content-Length: {len(body)}") + body)
+
+    return send
+
+
+@dataclass
+class KeepAliveServer:
+    """A TCP server that serves several requests per connection, each connection its own script.
+
+    Connection ``n`` plays ``scripts[n]`` (the last script is reused): the ``k``-th request read
+    on it gets the script's ``k``-th answer; after the last one (or after :func:`drop`) the
+    connection is closed. ``keep_alive(...)`` answers leave it open for the next request.
+    ``requests`` records ``(connection number, request line)``.
+    """
+
+    scripts: list[list[Answer]]
+    requests: list[tuple[int, str]] = field(default_factory=list)
+    stopped: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            number = self.connections
+            self.connections += 1
+            script = self.scripts[min(number, len(self.scripts) - 1)]
+            threading.Thread(target=self._play, args=(conn, number, script), daemon=True).start()
+
+    def _play(self, conn: socket.socket, number: int, script: list[Answer]) -> None:
+        conn.settimeout(10)
+        with conn:
+            for chosen in script:
+                try:
+                    request = read_http_request(conn)
+                except OSError:
+                    return
+                if not request:
+                    return
+                self.requests.append((number, request.split(b"\r\n", 1)[0].decode()))
+                if chosen is drop:
+                    return
+                chosen(conn)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(5)
+        self.sock.close()
