@@ -3,6 +3,10 @@
 Every element's text is a string on the wire; each codec turns it into a Python value and
 back. An empty element always means "no value" (``None``) and is handled by the caller, so
 codecs only see non-empty text.
+
+Decoding raises only ``ValueError``, whatever the text. Numbers are read from ASCII digits only
+(``"٣"`` or ``"²"`` are not numbers on the wire), amounts are plain decimals (no ``NaN``,
+``Infinity`` or exponents), and error messages quote at most the first 40 characters.
 """
 
 from __future__ import annotations
@@ -54,8 +58,24 @@ _MONTHS = {
     )
 }
 _TWILIO_DATE = re.compile(
-    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})"
+    r"(?:[A-Z][a-z]{2}, )?([0-9]{1,2}) ([A-Z][a-z]{2}) ([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) "
+    r"([+-])([0-9]{2})([0-9]{2})"
 )
+_INTEGER = re.compile(r"[+-]?[0-9]{1,4000}")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,100}(?:\.[0-9]{0,100})?|\.[0-9]{1,100})")
+
+
+def _quote(text: str) -> str:
+    """Return ``text`` quoted for an error message, cut to 40 characters."""
+    return repr(text[:40]) + ("..." if len(text) > 40 else "")
+
+
+def _decode_int(text: str) -> int:
+    """Read an integer written in ASCII digits, with an optional sign and surrounding spaces."""
+    stripped = text.strip()
+    if not _INTEGER.fullmatch(stripped):
+        raise ValueError(f"not an integer in ASCII digits: {_quote(text)}")
+    return int(stripped)
 
 
 @functools.lru_cache(maxsize=64)
@@ -80,9 +100,14 @@ def _decode_rfc2822(text: str) -> DateTime:
             int(second),
             tzinfo=_offset_zone(offset),
         )
-    parsed = email.utils.parsedate_to_datetime(text)
+    if not text.isascii() or len(text) > 100:
+        raise ValueError(f"not an RFC 2822 date: {_quote(text)}")
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)
+    except (TypeError, IndexError, OverflowError) as exc:  # older Pythons, odd tokens
+        raise ValueError(f"not an RFC 2822 date: {_quote(text)}") from exc
     if parsed.tzinfo is None:
-        raise ValueError(f"date without a UTC offset: {text!r}")
+        raise ValueError(f"date without a UTC offset: {_quote(text)}")
     return pendulum.instance(parsed)
 
 
@@ -98,9 +123,9 @@ def format_rfc2822(value: Any) -> str:
 
 def _decode_epoch(text: str) -> DateTime:
     try:
-        return pendulum.from_timestamp(int(text), tz="UTC")
+        return pendulum.from_timestamp(_decode_int(text), tz="UTC")
     except (OverflowError, OSError) as exc:
-        raise ValueError(f"epoch seconds out of range: {text!r}") from exc
+        raise ValueError(f"epoch seconds out of range: {_quote(text)}") from exc
 
 
 def _encode_epoch(value: Any) -> str:
@@ -108,10 +133,13 @@ def _encode_epoch(value: Any) -> str:
 
 
 def _decode_money(text: str) -> Decimal:
+    stripped = text.strip()
+    if not _DECIMAL.fullmatch(stripped):
+        raise ValueError(f"not a decimal amount: {_quote(text)}")
     try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(f"not a decimal amount: {text!r}") from exc
+        return Decimal(stripped)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only plain decimals
+        raise ValueError(f"not a decimal amount: {_quote(text)}") from exc
 
 
 def _decode_true_false(text: str) -> bool:
@@ -120,16 +148,25 @@ def _decode_true_false(text: str) -> bool:
         return True
     if lowered in ("false", "0"):
         return False
-    raise ValueError(f"not true/false: {text!r}")
+    raise ValueError(f"not true/false: {_quote(text)}")
 
 
 TEXT = Codec("text", str, str)
-INT = Codec("an integer", lambda text: int(text.strip()), lambda value: str(int(value)))
+INT = Codec("an integer", _decode_int, lambda value: str(int(value)))
 RFC2822 = Codec("an RFC 2822 date", _decode_rfc2822, format_rfc2822)
 EPOCH = Codec("Unix epoch seconds", _decode_epoch, _encode_epoch)
 MONEY = Codec("a decimal amount", _decode_money, lambda value: f"{Decimal(value):.5f}")
 BOOL_TRUE_FALSE = Codec("true or false", _decode_true_false, lambda value: "true" if value else "false")
 BOOL_ONE_ZERO = Codec("1 or 0", _decode_true_false, lambda value: "1" if value else "0")
+
+
+def _integer_member(enum_type: type[enum.Enum], text: str) -> Any:
+    """Return the member of an integer enum written in ``text`` (ASCII digits)."""
+    number = _decode_int(text)
+    try:
+        return enum_type(number)
+    except ValueError:
+        raise ValueError(f"{_quote(text)} is not a valid {enum_type.__name__}") from None
 
 
 def enum_codec(enum_type: type[enum.Enum], *, integer: bool) -> Codec:
@@ -141,7 +178,14 @@ def enum_codec(enum_type: type[enum.Enum], *, integer: bool) -> Codec:
     if integer:
         return Codec(
             f"an integer {enum_type.__name__}",
-            lambda text: enum_type(int(text.strip())),
+            lambda text: _integer_member(enum_type, text),
             lambda value: str(int(value)),
         )
-    return Codec(f"a {enum_type.__name__}", lambda text: enum_type(text.strip()), lambda value: value.value)
+
+    def decode(text: str) -> Any:
+        try:
+            return enum_type(text.strip())
+        except ValueError:
+            raise ValueError(f"{_quote(text)} is not a valid {enum_type.__name__}") from None
+
+    return Codec(f"a {enum_type.__name__}", decode, lambda value: value.value)

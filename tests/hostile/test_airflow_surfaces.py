@@ -17,7 +17,6 @@ cannot reach an operator this way; the hook and operation tests cover them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -245,29 +244,19 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory, airflow_db: None) -> Iterator[Run]:
+def run(tmp_path_factory: pytest.TempPathFactory, airflow_db: None, module_emulator: EmulatorHandle) -> Run:
     """Run the hostile DAG once against a fresh emulator, for every case of this module."""
-    from airflow_provider_twilio2008.emulator.server import EmulatorConfig, EmulatorServer
-
     folder = tmp_path_factory.mktemp("hostile")
     report = folder / "errors.jsonl"
-    server = EmulatorServer(EmulatorConfig()).start()
-    emulator = EmulatorHandle(server)
-    try:
-        with pytest.MonkeyPatch.context() as monkeypatch:
-            emulator.set_connection_env(monkeypatch)
-            dag_run = run_dag_source(
-                dag_source(report, folder / "audio"), DAG_ID, folder / "dags", monkeypatch
-            )
-            requests = emulator.control("GET", "requests")["count"]
-        lines = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
-        yield Run(
-            {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()},
-            {line["task"]: line for line in lines},
-            requests,
-        )
-    finally:
-        server.stop()
+    module_emulator.control("DELETE", "requests")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        dag_run = run_dag_source(dag_source(report, folder / "audio"), DAG_ID, folder / "dags", monkeypatch)
+    lines = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    return Run(
+        {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()},
+        {line["task"]: line for line in lines},
+        module_emulator.control("GET", "requests")["count"],
+    )
 
 
 def test_no_hostile_value_reached_the_emulator(run: Run) -> None:
