@@ -93,10 +93,6 @@ class SendSMSOperator(BaseOperator):
         requests = []
         for index, number in enumerate(numbers):
             field = "to" if single else f"to[{index}]"
-            if isinstance(number, int) and not isinstance(number, bool) and number > 0:
-                number = str(number)  # a DAG rendering templates as native objects makes "415..." an int
-            if not isinstance(number, str):
-                raise Twilio2008ValidationError(field, f"{number!r} is not text", "a number as a string")
             try:
                 requests.append(
                     ops.send_sms(
