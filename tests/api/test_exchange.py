@@ -7,15 +7,20 @@ many sends, which sleeps of how long) and what it returned or raised.
 
 from __future__ import annotations
 
+import base64
 import errno
+import gzip
+import logging
 import socket
 import ssl
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from hooks.fakes import (
     ACCOUNT_SID,
+    AUTH_TOKEN,
     CALL_SID,
     RECORDING_SID,
     TRANSCRIPTION_SID,
@@ -29,6 +34,8 @@ from hooks.fakes import (
 from airflow_provider_twilio2008.api import operations as ops
 from airflow_provider_twilio2008.api import xml
 from airflow_provider_twilio2008.api.errors import (
+    REDACTED,
+    SecretRedactor,
     Twilio2008ApiError,
     Twilio2008AuthenticationError,
     Twilio2008BadRequestError,
@@ -39,6 +46,7 @@ from airflow_provider_twilio2008.api.errors import (
     Twilio2008ResponseError,
     Twilio2008ServerError,
     Twilio2008TransportError,
+    redact_library_logs,
 )
 from airflow_provider_twilio2008.api.exchange import (
     BODY_CUT_SHORT,
@@ -46,15 +54,25 @@ from airflow_provider_twilio2008.api.exchange import (
     CANNOT_CONNECT,
     CLOSED_UNANSWERED,
     CONNECT_TIMEOUT,
+    DEADLINE_FACTOR,
+    MAX_MEDIA_BYTES,
+    MIN_DOWNLOAD_RATE,
     NO_ANSWER_IN_TIME,
     Answer,
+    BodyBuffer,
+    BodyDecoder,
+    BodyRefused,
+    Deadline,
     Failure,
     Flow,
     Note,
     Send,
     Sleep,
+    deadline_failure,
     exchange,
     failure,
+    keeps_connection,
+    needs_fresh_connection,
     no_content_flow,
     page_flow,
     record_flow,
@@ -758,3 +776,351 @@ def test_a_post_cut_short_is_reported_by_its_failure_label() -> None:
 
     error = expect_error(run, Twilio2008OutcomeUnknownError, f"POST {SEND_SMS.path}: answer cut short: ")
     assert "the request was sent but no answer came back" in str(error)
+
+
+# --- fresh connections (a create never goes out on a pooled connection) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("request_", "fresh"),
+    [(GET_CALL, False), (DELETE_RECORDING, False), (MAKE_CALL, True), (SEND_SMS, True)],
+    ids=["get", "delete", "make-call", "send-sms"],
+)
+def test_the_first_send_is_fresh_exactly_for_a_non_idempotent_request(
+    request_: ApiRequest, fresh: bool
+) -> None:
+    assert next(exchange(request_, POLICY)).fresh is fresh
+    assert needs_fresh_connection(request_.method, after_trouble=False) is fresh
+
+
+@pytest.mark.parametrize("trouble", [LOST, REFUSED, status(503, "Service Unavailable", retry_after="0")])
+def test_every_retry_after_trouble_goes_out_on_a_fresh_connection(trouble: Reply) -> None:
+    run = drive(record_flow(GET_CALL, POLICY), trouble, trouble, ok(CALL_BODY))
+
+    assert [step.fresh for step in run.steps if isinstance(step, Send)] == [False, True, True]
+
+
+def test_a_create_retried_after_429_is_fresh_every_time() -> None:
+    busy = status(429, "Too Many Requests", retry_after="0")
+
+    run = drive(record_flow(SEND_SMS, POLICY), busy, ok(render_sms(), status=201))
+
+    assert [step.fresh for step in run.steps if isinstance(step, Send)] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("answer", "keeps"),
+    [
+        (ok(CALL_BODY), True),
+        (ok(CALL_BODY, status=201), True),
+        (status(302, "Found"), True),
+        (status(404, "Not Found"), False),
+        (status(429, "Too Many Requests"), False),
+        (status(500, "Internal Server Error"), False),
+        (Answer(200, {"connection": "close"}, CALL_BODY, "OK"), False),
+        (Answer(200, {"connection": "keep-alive, Close"}, CALL_BODY, "OK"), False),
+        (Answer(200, {"connection": "keep-alive"}, CALL_BODY, "OK"), True),
+    ],
+    ids=["200", "201", "302", "404", "429", "500", "close", "close-in-a-list", "keep-alive"],
+)
+def test_an_answer_keeps_its_connection_unless_an_error_or_connection_close(
+    answer: Answer, keeps: bool
+) -> None:
+    assert keeps_connection(answer) is keeps
+
+
+# --- the deadline -----------------------------------------------------------------------------
+
+
+class Clock:
+    """A hand-moved monotonic clock."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_deadline_is_three_timeouts_from_the_start_of_the_attempt() -> None:
+    clock = Clock()
+    deadline = Deadline(2.0, clock=clock)
+
+    assert DEADLINE_FACTOR == 3 and deadline.seconds == 6.0
+    clock.now += 5.9
+    assert not deadline.passed() and deadline.remaining() == pytest.approx(0.1)
+    clock.now += 0.1
+    assert deadline.passed()
+
+
+def test_a_download_extends_its_deadline_only_by_what_it_receives() -> None:
+    clock = Clock()
+    deadline = Deadline(1.0, clock=clock)
+    clock.now += 10
+
+    deadline.credit(MIN_DOWNLOAD_RATE * 8)
+    assert deadline.remaining() == pytest.approx(1.0)
+    deadline.credit(1)  # a drip buys nothing worth having
+    assert deadline.remaining() < 1.001
+
+
+def test_a_deadline_before_the_request_was_sent_is_a_connect_failure_and_after_a_lost_answer() -> None:
+    before = deadline_failure(2, sent=False)
+    after = deadline_failure(2, sent=True)
+
+    assert before == Failure(
+        CONNECT_FAILURE, "deadline passed: the request could not be sent within 6 s (3 × the timeout)"
+    )
+    assert after == Failure(LOST_ANSWER, "deadline passed: no complete answer within 6 s (3 × the timeout)")
+
+
+def test_a_create_stopped_by_the_deadline_after_sending_is_an_unknown_outcome_not_re_sent() -> None:
+    run = drive(record_flow(MAKE_CALL, POLICY), deadline_failure(30, sent=True))
+
+    error = expect_error(
+        run, Twilio2008OutcomeUnknownError, "deadline passed: the request was sent but no answer"
+    )
+    assert "not re-sent" in str(error) and run.sends == 1
+
+
+def test_a_create_stopped_by_the_deadline_before_sending_is_tried_again() -> None:
+    run = drive(record_flow(MAKE_CALL, POLICY), deadline_failure(30, sent=False), ok(CALL_BODY, status=201))
+
+    assert run.result == sample_call() and run.sleeps == [0.5]
+
+
+def test_a_get_stopped_by_the_deadline_is_retried_then_a_transport_error() -> None:
+    late = deadline_failure(1, sent=True)
+
+    run = drive(record_flow(GET_CALL, RetryPolicy(retries=1)), late, late)
+
+    expect_error(run, Twilio2008TransportError, "deadline passed: no complete answer within 3 s")
+    assert run.sleeps == [0.5]
+
+
+# --- bodies: decoded piece by piece within a cap ------------------------------------------------
+
+
+def decode(encoding: str, raw: bytes, limit: int = 1 << 30, split: int = 1000) -> bytes:
+    """Feed ``raw`` to a decoder in ``split``-byte chunks; return the decoded body."""
+    decoder = BodyDecoder(encoding, limit)
+    pieces = [
+        piece for start in range(0, len(raw), split) for piece in decoder.feed(raw[start : start + split])
+    ]
+    pieces.extend(decoder.finish())
+    return b"".join(pieces)
+
+
+def raw_deflate(data: bytes) -> bytes:
+    """Return ``data`` as a raw deflate stream (no zlib header), as some servers send "deflate"."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "raw"),
+    [
+        ("", CALL_BODY),
+        ("identity", CALL_BODY),
+        ("gzip", gzip.compress(CALL_BODY)),
+        ("x-gzip", gzip.compress(CALL_BODY)),
+        ("GZIP", gzip.compress(CALL_BODY)),
+        ("deflate", zlib.compress(CALL_BODY)),
+        ("deflate", raw_deflate(CALL_BODY)),
+        ("gzip", gzip.compress(CALL_BODY[:100]) + gzip.compress(CALL_BODY[100:])),
+        ("identity, gzip", gzip.compress(CALL_BODY)),
+    ],
+    ids=["none", "identity", "gzip", "x-gzip", "upper-case", "zlib-deflate", "raw-deflate", "two-members",
+         "identity-then-gzip"],
+)  # fmt: skip
+def test_a_body_is_decoded_whatever_its_chunking(encoding: str, raw: bytes) -> None:
+    for split in (1, 7, 1000, len(raw)):
+        assert decode(encoding, raw, split=split) == CALL_BODY
+
+
+def test_a_gzip_bomb_is_refused_at_the_cap_having_decoded_one_piece_at_a_time() -> None:
+    bomb = gzip.compress(bytes(64 * BodyDecoder.PIECE), compresslevel=9)
+    decoder = BodyDecoder("gzip", limit=10 * BodyDecoder.PIECE)
+    pieces: list[int] = []
+
+    with pytest.raises(BodyRefused) as refused:
+        for piece in decoder.feed(bomb):
+            pieces.append(len(piece))
+
+    assert (
+        refused.value.reason
+        == f"response body exceeds the {10 * BodyDecoder.PIECE}-byte limit once decompressed (gzip); refused"
+    )
+    assert max(pieces) <= BodyDecoder.PIECE and sum(pieces) == 10 * BodyDecoder.PIECE
+    assert not refused.value.malformed
+
+
+def test_an_identity_body_over_the_cap_is_refused_by_its_running_size() -> None:
+    decoder = BodyDecoder("", limit=10)
+    assert list(decoder.feed(b"0123456789")) == [b"0123456789"]
+
+    with pytest.raises(BodyRefused, match="response body exceeds the 10-byte limit; refused"):
+        list(decoder.feed(b"x"))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "raw", "words"),
+    [
+        ("gzip", gzip.compress(CALL_BODY)[:40], "response body (gzip) is cut short"),
+        ("gzip", b"\x1f\x8b\x08\x00" + b"\xff" * 40, "response body is not valid gzip data"),
+        ("deflate", b"\x78\x9c\xff\xff\xff\xff", "response body is not valid deflate data"),
+    ],
+    ids=["gzip-cut-short", "gzip-corrupt", "deflate-corrupt"],
+)
+def test_a_damaged_compressed_body_is_refused_as_malformed(encoding: str, raw: bytes, words: str) -> None:
+    with pytest.raises(BodyRefused) as refused:
+        decode(encoding, raw)
+
+    assert words in refused.value.reason and refused.value.malformed
+
+
+@pytest.mark.parametrize(
+    ("encoding", "words"),
+    [
+        ("br", "response body is encoded 'br', which was not asked for (gzip, deflate only)"),
+        ("zstd", "response body is encoded 'zstd', which was not asked for (gzip, deflate only)"),
+        ("compress", "response body is encoded 'compress', which was not asked for (gzip, deflate only)"),
+        ("gzip, gzip", "response body is encoded 'gzip, gzip': stacked encodings are not read"),
+    ],
+)
+def test_an_encoding_not_asked_for_is_refused_before_reading(encoding: str, words: str) -> None:
+    with pytest.raises(BodyRefused) as refused:
+        BodyDecoder(encoding, limit=100)
+
+    assert refused.value.reason == words and not refused.value.malformed
+
+
+def test_an_empty_gzip_body_is_empty() -> None:
+    assert decode("gzip", b"") == b""
+
+
+def test_a_body_announced_over_the_cap_is_refused_before_a_byte_is_read() -> None:
+    with pytest.raises(BodyRefused, match="response body of 50000000 bytes exceeds the 16777216-byte limit"):
+        BodyBuffer({"content-length": "50000000"})
+
+    assert BodyBuffer({"content-length": "50000000", "content-encoding": "gzip"}).size == 0, (
+        "a compressed length says nothing of the decoded size"
+    )
+
+
+def test_the_media_cap_fits_the_longest_recording_with_a_margin() -> None:
+    longest_wav = 44 + 3600 * 8000 * 2
+    longest_mp3 = 3600 * 32000 // 8
+
+    assert longest_wav == 57_600_044 and longest_mp3 == 14_400_000
+    assert 1.1 * longest_wav < MAX_MEDIA_BYTES < 2 * longest_wav
+
+
+# --- a body the driver refused ---------------------------------------------------------------
+
+
+def refused(
+    code: int, reason: str, why: str, *, malformed: bool = False, content_type: str = XML_TYPE
+) -> Answer:
+    """Return an answer whose body the driver stopped reading."""
+    return Answer(
+        code, {"content-type": content_type}, b"", reason, refused=BodyRefused(why, malformed=malformed)
+    )
+
+
+def test_a_2xx_whose_body_was_refused_names_the_cause_status_and_content_type() -> None:
+    run = drive(record_flow(GET_CALL, POLICY), refused(200, "OK", "response body exceeds the 10-byte limit"))
+
+    error = expect_error(
+        run, Twilio2008ResponseError, "exceeds the 10-byte limit [HTTP 200, application/xml]"
+    )
+    assert run.sends == 1 and "may have taken effect" not in str(error)
+
+
+def test_a_create_whose_2xx_body_was_refused_may_have_taken_effect() -> None:
+    run = drive(
+        record_flow(MAKE_CALL, POLICY), refused(201, "Created", "response body exceeds the 10-byte limit")
+    )
+
+    error = expect_error(
+        run, Twilio2008ResponseError, "the request was accepted, so it may have taken effect"
+    )
+    assert run.sends == 1 and "it was not re-sent" in str(error)
+
+
+def test_a_get_whose_compressed_body_was_damaged_is_fetched_again() -> None:
+    damaged = refused(200, "OK", "response body (gzip) is cut short", malformed=True)
+
+    run = drive(record_flow(GET_CALL, POLICY), damaged, ok(CALL_BODY))
+
+    assert run.result == sample_call() and run.sleeps == [0.5]
+
+
+def test_an_error_status_whose_body_was_refused_is_that_status_worded_by_its_reason() -> None:
+    bomb_page = refused(500, "Internal Server Error", "too big", content_type="text/html")
+
+    run = drive(record_flow(GET_CALL, RetryPolicy(retries=1)), bomb_page, bomb_page)
+
+    expect_error(run, Twilio2008ServerError, f"GET {GET_CALL.path} failed (HTTP 500): Internal Server Error")
+    assert run.sleeps == [0.5]
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+PAIR = f"{ACCOUNT_SID}:{AUTH_TOKEN}"
+BASIC = base64.b64encode(PAIR.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        AUTH_TOKEN,
+        AUTH_TOKEN.upper(),
+        PAIR,
+        f"Basic {BASIC}",
+        base64.urlsafe_b64encode(PAIR.encode()).decode(),
+    ],
+    ids=["token", "upper-case", "pair", "basic", "urlsafe-basic"],
+)
+def test_every_form_of_the_token_is_redacted(echo: str) -> None:
+    redactor = SecretRedactor(AUTH_TOKEN, ACCOUNT_SID)
+
+    cleaned = redactor.text(f"server said: {echo}!")
+
+    assert AUTH_TOKEN.lower() not in cleaned.lower() and BASIC not in cleaned
+    assert cleaned.startswith("server said: ") and cleaned.endswith(f"{REDACTED}!")
+
+
+def test_a_special_character_token_is_redacted_percent_encoded_too() -> None:
+    redactor = SecretRedactor("p@ss/w0rd+", ACCOUNT_SID)
+
+    assert redactor.text("t=p%40ss%2Fw0rd%2B and p@ss/w0rd+") == f"t={REDACTED} and {REDACTED}"
+
+
+def test_the_guard_scrubs_an_error_in_place_with_its_fields() -> None:
+    redactor = SecretRedactor(AUTH_TOKEN, ACCOUNT_SID)
+    raised = Twilio2008ApiError(401, f"bad {PAIR}", more_info=f"https://x/?t={AUTH_TOKEN}", path="/p")
+
+    with pytest.raises(Twilio2008ApiError) as caught, redactor.guard():
+        raise raised
+
+    error = caught.value
+    assert error is raised and error.status == 401
+    assert AUTH_TOKEN not in f"{error} {error!r} {vars(error)}"
+    assert error.message == f"bad {ACCOUNT_SID}:{REDACTED}" and error.more_info == f"https://x/?t={REDACTED}"
+
+
+def test_the_library_log_filter_redacts_a_record_and_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    redactor = SecretRedactor(AUTH_TOKEN, ACCOUNT_SID)
+    redact_library_logs(redactor, ["tests.exchange.library"])
+    library = logging.getLogger("tests.exchange.library")
+    caplog.set_level(logging.DEBUG, logger="tests.exchange.library")
+
+    try:
+        raise ValueError(f"unparsed data: {BASIC}")
+    except ValueError:
+        library.warning("Failed to parse headers (url=%s)", f"http://x/?t={AUTH_TOKEN}", exc_info=True)
+
+    assert f"Failed to parse headers (url=http://x/?t={REDACTED})" in caplog.text
+    assert f"unparsed data: {REDACTED}" in caplog.text
+    assert AUTH_TOKEN not in caplog.text and BASIC not in caplog.text
