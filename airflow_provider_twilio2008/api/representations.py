@@ -14,6 +14,11 @@ names live once, in :mod:`.records`. The mappings are mechanical translations of
   element a ``<div>`` whose class is its name in lower-case dash form (``AccountSid`` ->
   ``account-sid``). Paging attributes are copied onto the list ``<div>`` as they are in XML
   (inferred).
+
+Every string goes through :func:`.xml.xml_safe` first, as in the XML writer: a character XML 1.0
+cannot carry (NUL, other C0 controls, lone surrogates, U+FFFE/U+FFFF) is written as U+FFFD in
+all four representations, so a stored value can never make a document unwritable and the
+representations never disagree.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import re
 from typing import Any
 
 from .records import PAGE_ATTRIBUTES, PAGE_URI_ATTRIBUTES, Page, Record
-from .xml import ROOT_TAG, RestException, render_page, render_record, render_rest_exception
+from .xml import ROOT_TAG, RestException, render_page, render_record, render_rest_exception, xml_safe
 
 __all__ = [
     "MEDIA_TYPES",
@@ -53,16 +58,16 @@ def _record_fields(record: Record) -> list[tuple[str, str]]:
     pairs = []
     for name, element_name, codec in record.wire_fields():
         value = getattr(record, name)
-        pairs.append((element_name, "" if value is None else codec.encode(value)))
+        pairs.append((element_name, "" if value is None else xml_safe(codec.encode(value))))
     return pairs
 
 
 def _exception_fields(exc: RestException) -> list[tuple[str, str]]:
-    pairs = [("Status", str(exc.status)), ("Message", exc.message)]
+    pairs = [("Status", str(exc.status)), ("Message", xml_safe(exc.message))]
     if exc.code is not None:
         pairs.append(("Code", str(exc.code)))
     if exc.more_info:
-        pairs.append(("MoreInfo", exc.more_info))
+        pairs.append(("MoreInfo", xml_safe(exc.more_info)))
     return pairs
 
 
@@ -71,7 +76,7 @@ def _page_attributes(page: Page[Any]) -> list[tuple[str, str]]:
     for name, attribute in PAGE_URI_ATTRIBUTES:
         value = getattr(page, name)
         if value is not None:
-            pairs.append((attribute, value))
+            pairs.append((attribute, xml_safe(value)))
     return pairs
 
 

@@ -19,6 +19,8 @@ from .records import PAGE_ATTRIBUTES, PAGE_URI_ATTRIBUTES, Page, Record
 
 __all__ = [
     "MAX_BODY_BYTES",
+    "XML_ILLEGAL",
+    "XML_REPLACEMENT",
     "RestException",
     "XmlRefused",
     "api_error_from_body",
@@ -31,6 +33,7 @@ __all__ = [
     "render_record",
     "render_rest_exception",
     "safe_fromstring",
+    "xml_safe",
 ]
 
 R = TypeVar("R", bound=Record)
@@ -271,8 +274,29 @@ def api_error_from_body(
     )
 
 
+#: Characters XML 1.0 cannot carry (outside its ``Char`` production): the C0 controls but tab,
+#: newline and carriage return; lone surrogates; U+FFFE and U+FFFF.
+XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: What the writers put in place of each character XML cannot carry (U+FFFD REPLACEMENT CHARACTER).
+XML_REPLACEMENT = "\ufffd"
+
+
+def xml_safe(text: str) -> str:
+    """Return ``text`` with every character XML 1.0 cannot carry replaced by U+FFFD.
+
+    The writers (XML here, JSON/CSV/HTML in :mod:`.representations`) pass every string through
+    it, so no stored value can make a document unwritable, and all four representations show
+    the same text. Replacing (rather than dropping) keeps the length and shows where it was.
+
+    :param text: any string (lone surrogates included).
+    """
+    return XML_ILLEGAL.sub(XML_REPLACEMENT, text)
+
+
 def record_element(record: Record) -> Any:
     """Return the element for ``record``, empty elements for missing values.
+
+    Text XML cannot carry is replaced (:func:`xml_safe`).
 
     :param record: any typed record.
     """
@@ -281,7 +305,7 @@ def record_element(record: Record) -> Any:
         value = getattr(record, name)
         child = etree.SubElement(node, element_name)
         if value is not None:
-            child.text = codec.encode(value)
+            child.text = xml_safe(codec.encode(value))
     return node
 
 
@@ -315,7 +339,7 @@ def page_element(page: Page[Any], list_tag: str) -> Any:
     for name, attribute in PAGE_URI_ATTRIBUTES:
         value = getattr(page, name)
         if value is not None:
-            node.set(attribute, value)
+            node.set(attribute, xml_safe(value))
     for item in page.items:
         node.append(record_element(item))
     return node
@@ -337,9 +361,9 @@ def render_rest_exception(exc: RestException) -> bytes:
     """
     node = etree.Element("RestException")
     etree.SubElement(node, "Status").text = str(exc.status)
-    etree.SubElement(node, "Message").text = exc.message
+    etree.SubElement(node, "Message").text = xml_safe(exc.message)
     if exc.code is not None:
         etree.SubElement(node, "Code").text = str(exc.code)
     if exc.more_info:
-        etree.SubElement(node, "MoreInfo").text = exc.more_info
+        etree.SubElement(node, "MoreInfo").text = xml_safe(exc.more_info)
     return render_document(node)

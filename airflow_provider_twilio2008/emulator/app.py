@@ -1,7 +1,8 @@
 """Assemble the emulator's ASGI app: REST router, built-in TwiML, control endpoint, static inbox.
 
 The REST router reads the representation suffix, applies the ``_method`` override (POST
-only), authenticates with HTTP Basic (401 + RestException 20003 and ``WWW-Authenticate``), maps
+only, to ``PUT`` or ``DELETE`` only: any other value answers 405 with ``Allow``),
+authenticates with HTTP Basic (401 + RestException 20003 and ``WWW-Authenticate``), maps
 the path onto the URI templates of :mod:`..api.paths`, and answers 404 for unknown paths or
 another account's resources and 405 (with ``Allow``) for unsupported methods. An authenticated
 request that fails with a coded 4xx is written to the account's Notifications
@@ -14,6 +15,11 @@ Choices where the reference says *inferred*:
 - ``.wav``/``.mp3`` exist only on recording instances and ``.txt`` only on transcription
   instances; elsewhere they are 404.
 - GET on a recording instance needs no credentials in any representation.
+- A REST parameter (query or form, name or value) holding a character XML 1.0 cannot carry
+  (NUL, other control characters but tab/newline/carriage return, lone surrogates, U+FFFE,
+  U+FFFF) answers 400 with code 21200 naming the field, before the handler runs
+  (:mod:`.xml_text`); a form over 64 KiB answers 413, a form not received within the body
+  timeout 408 (:mod:`.bodies`).
 - A run of slashes at the start of the path counts as one (``http://host//2008-08-01/...``, as
   2008 helper libraries sent when their base URL ended with ``/``), for every route of the
   server. Doubled slashes further in are not touched: such paths stay unknown (404).
@@ -52,10 +58,12 @@ from . import (
     transcriptions,
     validations,
 )
-from .auth import authenticate
+from .auth import account_of_scope, authenticate
+from .bodies import FORM_LIMIT, BodyRefused, read_body
 from .faults import FaultMiddleware
 from .rest import NOT_FOUND, Req, RestError, error_response
 from .state import Emulator
+from .xml_text import refuse_in_pairs
 
 __all__ = ["build_app"]
 
@@ -67,6 +75,8 @@ MEDIA_TEMPLATES = {
     "txt": {paths.RECORDING_TRANSCRIPTION, paths.TRANSCRIPTION},
 }
 PUBLIC_GET = {paths.RECORDING}
+#: The methods ``_method`` may turn a POST into (reference 2.3).
+OVERRIDES = ("PUT", "DELETE")
 STATIC_DIR = Path(__file__).parent / "static"
 
 
@@ -145,8 +155,11 @@ async def rest_endpoint(request: Request) -> Response:
     query = parse_qsl(request.url.query, keep_blank_values=True)
     method = request.method.upper()
     override = [value for key, value in query if key == paths.METHOD_OVERRIDE]
+    refused_override: str | None = None
     if override and method == "POST":
         method = override[-1].strip().upper()
+        if method not in OVERRIDES:
+            refused_override, method = method, "POST"
     query = [(key, value) for key, value in query if key != paths.METHOD_OVERRIDE]
     path, suffix, fmt = split_suffix(request.url.path.rstrip("/"))  # a trailing slash is tolerated
     found = _route(path)
@@ -165,12 +178,23 @@ async def rest_endpoint(request: Request) -> Response:
         if "account_sid" in params and params["account_sid"] != account_sid:
             raise RestError(404, NOT_FOUND)
         handler = handlers.get("GET" if method == "HEAD" else method)
+        allowed = ", ".join(sorted(handlers))
+        if refused_override is not None:
+            raise RestError(
+                405,
+                f"_method={refused_override!r} is not allowed: a POST may only be overridden to "
+                f"{' or '.join(OVERRIDES)}",
+                headers={"Allow": allowed},
+            )
         if handler is None:
-            allowed = ", ".join(sorted(handlers))
             raise RestError(405, f"Method {method} not allowed on this resource", headers={"Allow": allowed})
         if method in ("POST", "PUT"):
-            body = (await request.body()).decode("utf-8", "replace")
-            form = dict(parse_qsl(body, keep_blank_values=True))
+            try:
+                raw = await read_body(request, FORM_LIMIT, emu.body_timeout)
+            except BodyRefused as refused:
+                raise RestError(refused.status, refused.message, headers=refused.headers) from None
+            form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        refuse_in_pairs([*query, *form.items()])
         req = Req(method, path, fmt, suffix, query, form, params, account_sid)
         return await handler(emu, req)
     except RestError as error:
@@ -228,4 +252,4 @@ def build_app(emu: Emulator) -> Any:
         routes.append(Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.emu = emu
-    return LeadingSlashes(FaultMiddleware(app, emu.faults))
+    return LeadingSlashes(FaultMiddleware(app, emu.faults, lambda scope: account_of_scope(emu, scope)))

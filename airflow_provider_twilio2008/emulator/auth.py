@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 
 from .rest import RestError
 from .state import Emulator
 
-__all__ = ["authenticate"]
+__all__ = ["account_of_scope", "authenticate"]
 
 #: Twilio's code for failed authentication (reference 2.2).
 AUTHENTICATION_FAILED = 20003
 
 
-def _credentials(request: Request) -> tuple[str, str] | None:
-    header = request.headers.get("authorization", "")
+def _credentials(header: str) -> tuple[str, str] | None:
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
         return None
@@ -35,7 +36,7 @@ def authenticate(emu: Emulator, request: Request) -> str:
     :param emu: the emulator.
     :param request: the request.
     """
-    pair = _credentials(request)
+    pair = _credentials(request.headers.get("authorization", ""))
     account = emu.authenticate(*pair) if pair else None
     if account is None:
         raise RestError(
@@ -45,3 +46,14 @@ def authenticate(emu: Emulator, request: Request) -> str:
             headers={"WWW-Authenticate": 'Basic realm="Twilio API"'},
         )
     return account.sid
+
+
+def account_of_scope(emu: Emulator, scope: dict[str, Any]) -> str | None:
+    """Return the SID of the account whose valid Basic credentials an ASGI request carries, else ``None``.
+
+    :param emu: the emulator.
+    :param scope: the request's ASGI scope.
+    """
+    pair = _credentials(Headers(scope=scope).get("authorization", ""))
+    account = emu.authenticate(*pair) if pair else None
+    return account.sid if account is not None else None

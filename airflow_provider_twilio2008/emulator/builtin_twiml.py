@@ -29,6 +29,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..api.xml import xml_safe
+from .bodies import FORM_LIMIT, BodyRefused, read_body
+
 __all__ = ["ROUTES"]
 
 DEFAULT_TEXT = "Hello from the Twilio 2008 emulator."
@@ -51,7 +54,9 @@ def _verb(tag: str, text: str | None = None, **attributes: str | None) -> Any:
 
 
 def _q(request: Request, name: str, default: str | None = None) -> str | None:
-    return request.query_params.get(name, default)
+    """Return a query parameter, XML-safe (a NUL in ``?text=`` must not make the document unwritable)."""
+    value = request.query_params.get(name, default)
+    return None if value is None else xml_safe(value)
 
 
 async def say(request: Request) -> Response:
@@ -93,8 +98,13 @@ async def gather(request: Request) -> Response:
 
 async def gathered(request: Request) -> Response:
     """Say the digits received and hang up."""
-    form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
-    digits = form.get("Digits") or request.query_params.get("Digits") or ""
+    emu = request.app.state.emu
+    try:
+        raw = await read_body(request, FORM_LIMIT, emu.body_timeout)
+    except BodyRefused as refused:
+        return Response(refused.message, status_code=refused.status, headers=refused.headers)
+    form = dict(parse_qsl(raw.decode("utf-8", "replace")))
+    digits = xml_safe(form.get("Digits") or request.query_params.get("Digits") or "")
     return _document(_verb("Say", f"You pressed {' '.join(digits) or 'nothing'}."), _verb("Hangup"))
 
 

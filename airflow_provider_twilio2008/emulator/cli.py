@@ -1,8 +1,11 @@
 """The ``twilio2008-emulator`` command: serve a local Twilio 2008-08-01 API until interrupted.
 
-On start it prints the base URL and an ``AIRFLOW_CONN_TWILIO2008_DEFAULT=...`` line ready to
-export (the only place the Auth Token is ever printed). SIGINT and SIGTERM stop it cleanly;
-with ``--db`` every record survives a restart.
+On start it prints the base URL, the Account SID and Auth Token (to sign in to the web inbox)
+and, last, an ``AIRFLOW_CONN_TWILIO2008_DEFAULT=...`` line ready to export (see
+:mod:`.banner`). SIGINT and SIGTERM stop it cleanly with exit status 0, from the moment the
+banner is printed (the handlers are installed before it). With ``--db`` every record survives
+a restart, and a restart without ``--account-sid``/``--auth-token`` serves the stored account
+with its token.
 
 ``--voice-url``/``--sms-url`` (with ``--voice-method``/``--sms-method``) point the account's own
 number 5005550006 at an application, as its ``Url``/``SmsUrl`` would after a REST update; they
@@ -73,8 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8008, help="port; 0 picks a free one (default 8008)")
     parser.add_argument("--db", help="SQLite file keeping the state across restarts (default: temporary)")
-    parser.add_argument("--account-sid", type=_account_sid, help="Account SID (generated when absent)")
-    parser.add_argument("--auth-token", type=_auth_token, help="Auth Token (generated when absent)")
+    parser.add_argument(
+        "--account-sid",
+        type=_account_sid,
+        help="Account SID (default: the one stored in --db, else a new one)",
+    )
+    parser.add_argument(
+        "--auth-token",
+        type=_auth_token,
+        help="Auth Token (default: the account's stored one, else a new one)",
+    )
     parser.add_argument(
         "--time-scale", type=_positive, default=1.0, help="simulated seconds per real second (default 1)"
     )
@@ -153,8 +164,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         sms_method=args.sms_method,
     )
     server = EmulatorServer(config)
+    server.install_signal_handlers()  # before the banner: a signal sent once it is out must stop us
     for line in banner_lines(
-        server.base_url, server.account_sid, config.time_scale, str(server.db_path), server.conn_uri
+        server.base_url,
+        server.account_sid,
+        server.auth_token,
+        config.time_scale,
+        str(server.db_path),
+        server.conn_uri,
     ):
         print(line, flush=True)
     server.run()

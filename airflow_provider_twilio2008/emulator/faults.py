@@ -2,8 +2,18 @@
 
 Faults apply only to the REST API (paths under ``/2008-08-01``), never to the built-in TwiML,
 the control endpoint or the inbox, and are off by default. A :class:`FaultRule` can be limited
-to a method, to a path pattern (a regular expression searched in the path) and to a number of
-matching requests (``count``), e.g. "the next 1 GET on /Calls gets 503 Retry-After: 1".
+to a method, to a path pattern and to a number of matching requests (``count``), e.g. "the next
+1 GET on /Calls gets 503 Retry-After: 1".
+
+Every rule belongs to one account and applies only to REST requests carrying that account's
+valid credentials: rules added through ``POST /_emulator/faults`` belong to the caller; the
+rules of the ``--fault-*`` flags (and of the pytest factory's ``faults=``) to the account the
+server starts with. Requests without valid credentials never get a fault. ``injected`` counts
+per account too.
+
+The path pattern is a regular-expression subset matched without backtracking, in time linear
+in the path (:mod:`.path_pattern`: ``/Calls$``, ``RE[0-9a-f]+\\.wav$``, ``(/CA[0-9a-f]{32})?``
+work; backreferences and lookarounds are refused), so no pattern can stall the server.
 
 Kinds:
 
@@ -16,24 +26,50 @@ Kinds:
   close the connection (the client sees an incomplete read).
 - ``cut``: send a well-formed HTTP answer whose body is the first half of the document
   (``Content-Length`` matches), so the client gets unparseable XML.
+
+Field types are checked when a rule is made (a ``ValueError`` naming the field): ``probability``
+a number from 0 to 1, ``count`` a whole number >= 0 or null, ``method`` an HTTP method name,
+``path`` a pattern string, ``retry_after`` whole seconds up to :data:`MAX_RETRY_AFTER`,
+``latency_ms`` whole milliseconds up to :data:`MAX_LATENCY_MS`, ``after`` true or false.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import re
 import threading
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..api import paths
 from ..api.representations import render
 from ..api.xml import RestException
+from .path_pattern import PathPattern
 
-__all__ = ["KINDS", "FaultInjector", "FaultMiddleware", "FaultRule"]
+__all__ = ["KINDS", "MAX_LATENCY_MS", "MAX_RETRY_AFTER", "FaultInjector", "FaultMiddleware", "FaultRule"]
 
 KINDS = ("error500", "error503", "latency", "drop", "truncate", "cut")
+#: Longest ``latency_ms`` of a rule (five minutes).
+MAX_LATENCY_MS = 300_000
+#: Largest ``retry_after`` of a rule (a day).
+MAX_RETRY_AFTER = 86_400
+#: Largest ``count`` of a rule.
+MAX_COUNT = 1_000_000_000
+#: The JSON fields of a rule.
+JSON_FIELDS = ("kind", "probability", "count", "method", "path", "retry_after", "latency_ms", "after")
+_METHOD = re.compile(r"[A-Za-z]{1,16}")
+
+
+def _whole(name: str, value: Any, maximum: int, *, nullable: bool = False) -> int | None:
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+        accepted = f"a whole number from 0 to {maximum}" + (" or null" if nullable else "")
+        raise ValueError(f"{name} must be {accepted}, got {value!r}")
+    return value
 
 
 @dataclass
@@ -44,10 +80,12 @@ class FaultRule:
     :param probability: chance (0-1) that a matching request gets the fault.
     :param count: how many more requests may get it (``None`` = unlimited); 0 retires the rule.
     :param method: only this HTTP method (after nothing: the raw method on the wire).
-    :param path: only paths where this regular expression is found.
+    :param path: only paths where this pattern is found (:mod:`.path_pattern`).
     :param retry_after: seconds written in ``Retry-After`` for ``error503``.
     :param latency_ms: delay for ``latency``.
     :param after: for ``drop``: run the request first, then drop the answer.
+    :param account_sid: the account whose requests it applies to (``None``: every account's;
+        never set from JSON).
     """
 
     kind: str
@@ -58,42 +96,68 @@ class FaultRule:
     retry_after: int = 1
     latency_ms: int = 0
     after: bool = False
-    _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    account_sid: str | None = None
+    _pattern: PathPattern | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
+        if not isinstance(self.kind, str) or self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {', '.join(KINDS)}")
-        if not 0.0 <= float(self.probability) <= 1.0:
-            raise ValueError("probability must be between 0 and 1")
-        self.probability = float(self.probability)
+        probability = self.probability
+        if (
+            isinstance(probability, bool)
+            or not isinstance(probability, int | float)
+            or not math.isfinite(probability)
+            or not 0.0 <= probability <= 1.0
+        ):
+            raise ValueError(f"probability must be a number between 0 and 1, got {probability!r}")
+        self.probability = float(probability)
+        self.count = _whole("count", self.count, MAX_COUNT, nullable=True)
+        if self.method is not None and (
+            not isinstance(self.method, str) or not _METHOD.fullmatch(self.method)
+        ):
+            raise ValueError(f"method must be an HTTP method name such as GET or POST, got {self.method!r}")
         self.method = self.method.upper() if self.method else None
-        self._pattern = re.compile(self.path) if self.path else None
+        self.retry_after = _whole("retry_after", self.retry_after, MAX_RETRY_AFTER) or 0
+        self.latency_ms = _whole("latency_ms", self.latency_ms, MAX_LATENCY_MS) or 0
+        if not isinstance(self.after, bool):
+            raise ValueError(f"after must be true or false, got {self.after!r}")
+        if self.path is not None and not isinstance(self.path, str):
+            raise ValueError(f"path must be a pattern string or null, got {self.path!r}")
+        self._pattern = PathPattern(self.path) if self.path else None
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> FaultRule:
-        """Build a rule from its JSON form (the field names of this class).
+    def from_json(cls, data: Any) -> FaultRule:
+        """Build a rule from its JSON form (the field names of this class, but ``account_sid``).
 
         :param data: the decoded JSON object.
+        :raises ValueError: naming the field that is wrong.
         """
-        known = {"kind", "probability", "count", "method", "path", "retry_after", "latency_ms", "after"}
-        unknown = set(data) - known
+        if not isinstance(data, dict):
+            raise ValueError(
+                f'a fault rule must be a JSON object such as {{"kind": "error500"}}, got {data!r}'
+            )
+        unknown = set(data) - set(JSON_FIELDS)
         if unknown:
-            raise ValueError(f"unknown fault field(s): {', '.join(sorted(unknown))}")
+            names = ", ".join(sorted(map(str, unknown)))
+            raise ValueError(f"unknown fault field(s): {names}; expected {', '.join(JSON_FIELDS)}")
+        if "kind" not in data:
+            raise ValueError(f"kind is required: one of {', '.join(KINDS)}")
         return cls(**data)
 
     def as_json(self) -> dict[str, Any]:
         """Return the JSON form of this rule."""
-        data = asdict(self)
-        data.pop("_pattern")
-        return data
+        return {name: getattr(self, name) for name in JSON_FIELDS}
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, account_sid: str | None) -> bool:
         """Return whether this rule applies to a request (ignoring probability and count).
 
         :param method: the HTTP method.
         :param path: the request path.
+        :param account_sid: the account whose valid credentials came with it (``None``: none).
         """
         if self.count is not None and self.count <= 0:
+            return False
+        if self.account_sid is not None and self.account_sid != account_sid:
             return False
         if self.method and self.method != method.upper():
             return False
@@ -111,15 +175,30 @@ class FaultInjector:
         self.rules: list[FaultRule] = list(rules or [])
         self._random = random.Random(seed)
         self._lock = threading.Lock()
-        self.injected = 0
+        #: Faults injected (latency aside) per account (``None``: rules of no account).
+        self.injected_by: dict[str | None, int] = {}
 
-    def replace(self, rules: list[FaultRule]) -> None:
-        """Replace every rule.
+    @property
+    def injected(self) -> int:
+        """Return how many faults were injected in all (latency aside)."""
+        return sum(self.injected_by.values())
+
+    def rules_of(self, account_sid: str) -> list[FaultRule]:
+        """Return the rules of one account.
+
+        :param account_sid: the account.
+        """
+        return [rule for rule in self.rules if rule.account_sid == account_sid]
+
+    def replace(self, rules: list[FaultRule], account_sid: str | None = None) -> None:
+        """Replace every rule of one account (of every account when ``account_sid`` is ``None``).
 
         :param rules: the new rules.
+        :param account_sid: whose rules are replaced.
         """
         with self._lock:
-            self.rules = list(rules)
+            kept = [] if account_sid is None else [r for r in self.rules if r.account_sid != account_sid]
+            self.rules = kept + list(rules)
 
     def add(self, rules: list[FaultRule]) -> None:
         """Append rules.
@@ -129,16 +208,17 @@ class FaultInjector:
         with self._lock:
             self.rules.extend(rules)
 
-    def pick(self, method: str, path: str) -> list[FaultRule]:
+    def pick(self, method: str, path: str, account_sid: str | None = None) -> list[FaultRule]:
         """Return the faults to apply to this request, consuming counted rules.
 
         :param method: the HTTP method.
         :param path: the request path.
+        :param account_sid: the account whose valid credentials came with it.
         """
         chosen = []
         with self._lock:
             for rule in self.rules:
-                if not rule.matches(method, path):
+                if not rule.matches(method, path, account_sid):
                     continue
                 if rule.probability < 1.0 and self._random.random() >= rule.probability:
                     continue
@@ -146,7 +226,9 @@ class FaultInjector:
                     rule.count -= 1
                 chosen.append(rule)
             self.rules = [rule for rule in self.rules if rule.count is None or rule.count > 0]
-            self.injected += len([rule for rule in chosen if rule.kind != "latency"])
+            for rule in chosen:
+                if rule.kind != "latency":
+                    self.injected_by[rule.account_sid] = self.injected_by.get(rule.account_sid, 0) + 1
         return chosen
 
 
@@ -173,18 +255,23 @@ class FaultMiddleware:
 
     :param app: the wrapped ASGI app.
     :param injector: the rules.
+    :param account_of: returns the account whose valid credentials a request (its ASGI scope)
+        carries, or ``None``.
     """
 
-    def __init__(self, app: Any, injector: FaultInjector) -> None:
+    def __init__(
+        self, app: Any, injector: FaultInjector, account_of: Callable[[dict[str, Any]], str | None]
+    ) -> None:
         self.app = app
         self.injector = injector
+        self.account_of = account_of
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Handle one ASGI connection event, applying faults to REST requests."""
-        if scope["type"] != "http" or not scope["path"].startswith(paths.ROOT):
+        if scope["type"] != "http" or not scope["path"].startswith(paths.ROOT) or not self.injector.rules:
             await self.app(scope, receive, send)
             return
-        faults = self.injector.pick(scope["method"], scope["path"])
+        faults = self.injector.pick(scope["method"], scope["path"], self.account_of(scope))
         if not faults:
             await self.app(scope, receive, send)
             return

@@ -15,7 +15,9 @@ Errors are JSON ``{"error": "...", "field": "To"}``:
 
 - 401: missing or wrong credentials.
 - 400: a body that is not a JSON object, or a missing or invalid ``From``, ``To`` or ``Body``
-  (``Body`` for SMS only; the message names the field).
+  (``Body`` for SMS only; the message names the field), or any string holding a character XML
+  cannot carry (then also ``"code": 21200``; nothing is stored, see :mod:`.xml_text`).
+- 413: a body over 1 MiB; 408: a body not received within the body timeout (:mod:`.bodies`).
 
 Choices where the reference says *inferred* or is silent:
 
@@ -31,17 +33,19 @@ import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ..api.errors import Twilio2008ValidationError
-from ..api.validate import phone_number, sms_body
+from ..api.validate import INVALID_PARAMETER, phone_number, sms_body
 from .auth import authenticate
+from .bodies import JSON_LIMIT, BodyRefused, read_body
 from .inbound_calls import NotOurNumber, receive_call
 from .inbound_sms import receive_sms
 from .numbers import NotReceivable
 from .rest import RestError
 from .state import Emulator
+from .xml_text import JsonFieldError, SafeJSONResponse, refuse_in_json
 
 __all__ = ["ROUTES"]
 
@@ -52,12 +56,18 @@ CALL_FIELDS = ("From", "To")
 
 
 def _error(
-    status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None
+    status: int,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+    code: int | None = None,
 ) -> Response:
     body: dict[str, Any] = {"error": message}
     if field is not None:
         body["field"] = field
-    return JSONResponse(body, status_code=status, headers=headers)
+    if code is not None:
+        body["code"] = code
+    return SafeJSONResponse(body, status_code=status, headers=headers)
 
 
 def _fields(raw: bytes, names: tuple[str, ...] = SMS_FIELDS) -> dict[str, Any]:
@@ -68,11 +78,12 @@ def _fields(raw: bytes, names: tuple[str, ...] = SMS_FIELDS) -> dict[str, Any]:
     """
     try:
         data = json.loads(raw) if raw.strip() else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         data = None
     if not isinstance(data, dict):
         shape = "{" + ", ".join(f'"{name}": ...' for name in names) + "}"
         raise Twilio2008ValidationError("body", "not a JSON object", shape)
+    refuse_in_json(data)
     for name in names:
         if data.get(name) in (None, ""):
             raise Twilio2008ValidationError(name, "missing", "a value", param=name)
@@ -87,17 +98,21 @@ async def inbound_sms(request: Request) -> Response:
     except RestError as error:
         return _error(401, error.message, headers=error.headers)
     try:
-        data = _fields(await request.body())
+        data = _fields(await read_body(request, JSON_LIMIT, emu.body_timeout))
         from_ = phone_number(data["From"], "From", param="From", allow_short_code=True)
         to = phone_number(data["To"], "To", param="To")
         body = sms_body(data["Body"], "Body")
+    except BodyRefused as refused:
+        return _error(refused.status, refused.message, headers=refused.headers)
+    except JsonFieldError as exc:
+        return _error(400, exc.message, exc.field, code=INVALID_PARAMETER)
     except Twilio2008ValidationError as exc:
         return _error(400, str(exc), exc.field)
     try:
         message = receive_sms(emu, account_sid, from_, to, body)
     except NotReceivable as exc:
         return _error(exc.status, exc.message, "To")
-    return JSONResponse(message.as_dict(), status_code=201)
+    return SafeJSONResponse(message.as_dict(), status_code=201)
 
 
 async def inbound_call(request: Request) -> Response:
@@ -108,16 +123,20 @@ async def inbound_call(request: Request) -> Response:
     except RestError as error:
         return _error(401, error.message, headers=error.headers)
     try:
-        data = _fields(await request.body(), CALL_FIELDS)
+        data = _fields(await read_body(request, JSON_LIMIT, emu.body_timeout), CALL_FIELDS)
         from_ = phone_number(data["From"], "From", param="From")
         to = phone_number(data["To"], "To", param="To")
+    except BodyRefused as refused:
+        return _error(refused.status, refused.message, headers=refused.headers)
+    except JsonFieldError as exc:
+        return _error(400, exc.message, exc.field, code=INVALID_PARAMETER)
     except Twilio2008ValidationError as exc:
         return _error(400, str(exc), exc.field)
     try:
         call = receive_call(emu, account_sid, from_, to)
     except NotOurNumber as exc:
         return _error(404, exc.message, "To")
-    return JSONResponse(call.as_dict(), status_code=201)
+    return SafeJSONResponse(call.as_dict(), status_code=201)
 
 
 ROUTES = [

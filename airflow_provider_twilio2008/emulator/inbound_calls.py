@@ -98,17 +98,18 @@ def receive_call(emu: Emulator, account_sid: str, from_: str, to: str) -> Call:
         "fallback_method": number.voice_fallback_method or "POST",
     }
     emu.store.put(call, extra=extra)
-    start_inbound_call(emu, call.sid)
+    start_inbound_call(emu, call.sid, account_sid)
     return call
 
 
-def start_inbound_call(emu: Emulator, call_sid: str) -> None:
+def start_inbound_call(emu: Emulator, call_sid: str, account_sid: str) -> None:
     """Start the lifecycle task of a stored, queued incoming call.
 
     :param emu: the emulator.
     :param call_sid: the call.
+    :param account_sid: its account.
     """
-    emu.spawn(_run_inbound_call(emu, call_sid))
+    emu.spawn(_run_inbound_call(emu, call_sid), account_sid)
 
 
 async def _run_inbound_call(emu: Emulator, call_sid: str) -> None:

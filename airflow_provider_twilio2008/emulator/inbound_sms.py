@@ -48,9 +48,9 @@ Choices where the reference says *inferred* or is silent:
   Relative URLs are resolved against the document's URL.
 - At most :data:`~.twiml.MAX_DOCUMENTS` documents per incoming message (the fallback's
   included); the next request fails with 11215 instead, as for calls.
-- Cookies are kept per ``(From, To)`` pair of the incoming message, in memory only (lost when
-  the emulator stops or is reset), and dropped after 4 simulated hours without a request for
-  that pair (:data:`COOKIE_IDLE_SECONDS`). Cookies set on a redirect hop are not kept.
+- Cookies are kept per account and ``(From, To)`` pair of the incoming message, in memory only
+  (lost when the emulator stops or the account is reset), and dropped after 4 simulated hours
+  without a request for that pair (:data:`COOKIE_IDLE_SECONDS`). Cookies set on a redirect hop are not kept.
 - Scripted replies: when a message the account sends (REST, voice or SMS TwiML) to a number
   with a ``sms_reply`` script reaches ``sent``, the reply's text, delay and SID are stored with
   that message; ``sms_reply_after`` simulated seconds later the reply is received from that
@@ -148,7 +148,7 @@ def receive_sms(
     )
     emu.store.put(message)
     if number.sms_url:
-        emu.spawn(answer_sms(emu, message, number))
+        emu.spawn(answer_sms(emu, message, number), account_sid)
     return message
 
 
@@ -203,7 +203,7 @@ class _Exchange:
         self.message = message
         self.number = number
         self.account_sid = message.account_sid or ""
-        self.pair = (message.from_ or "", message.to or "")
+        self.pair = (message.account_sid or "", message.from_ or "", message.to or "")
         self.documents = 0
 
     def standard_params(self) -> dict[str, str]:
@@ -392,7 +392,7 @@ def callee_reply_plan(emu: Emulator, message: SmsMessage) -> dict[str, Any]:
     :param emu: the emulator.
     :param message: the account's message that just reached ``sent``.
     """
-    script = emu.callee(message.to or "")
+    script = emu.callee(message.account_sid or "", message.to or "")
     if not script.sms_reply:
         return {}
     return {

@@ -75,7 +75,7 @@ class LiveCall:
         self.called = call.called or ""
         self.flags = call.flags or CallFlags.API
         self.inbound = bool(self.flags & CallFlags.INBOUND)
-        self.script = emu.callee(self.caller if self.inbound else self.called)
+        self.script = emu.callee(self.account_sid, self.caller if self.inbound else self.called)
         self.call_status = "in-progress"
         self.seconds = 0.0
         self.pending_redirect: tuple[str, str] | None = None
@@ -237,7 +237,7 @@ class LiveCall:
             flags=self.flags | CallFlags.DIAL,
         )
         row = self.emu.store.put(segment, parent=self.sid)
-        answer = self.emu.callee(called).answer
+        answer = self.emu.callee(self.account_sid, called).answer
         if answer in FAILURES:
             status, dial_status, wait = FAILURES[answer]
             await self._spend(min(float(timeout), RING_SECONDS * 2) if wait is None else wait)
@@ -245,7 +245,7 @@ class LiveCall:
             return "failed" if dial_status == "fail" else dial_status
         await self._spend(RING_SECONDS)
         row = self.emu.store.update(row, status=CallStatus.IN_PROGRESS, start_time=now())
-        talk = min(self.emu.callee(called).talk_seconds, time_limit)
+        talk = min(self.emu.callee(self.account_sid, called).talk_seconds, time_limit)
         bridged = self.seconds
         await self.elapse(talk)  # a REST redirect of the call disconnects the leg (reference 3.4)
         finish_completed(self.emu, row, self.seconds - bridged)

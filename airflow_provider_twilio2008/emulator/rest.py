@@ -2,8 +2,8 @@
 
 Choices where the reference says *inferred*:
 
-- ``num`` above 1000 is clamped to 1000; ``num`` or ``Page`` that are not whole numbers
-  (or ``num`` < 1) give 400 with code 21200.
+- ``num`` above 1000 is clamped to 1000; ``num`` or ``Page`` that are not whole numbers of at
+  most 9 ASCII digits (or ``num`` < 1) give 400 with code 21200.
 - A ``Page`` past the end gives an empty page (``start`` = ``end`` = ``page * num``), not an error.
 - An empty list has ``numpages="0"``, ``start="0"``, ``end="0"``.
 - ``previouspageuri`` is ``""`` on the first page and ``nextpageuri`` is ``""`` on the last.
@@ -14,6 +14,7 @@ Choices where the reference says *inferred*:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -114,6 +115,9 @@ class Req:
         self.params = merged
 
 
+#: ``num`` and ``Page``: ASCII digits only (``"²"`` and ``"٤"`` are digits to ``str.isdigit``).
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
 #: The 404 message shown in the 2008 docs.
 NOT_FOUND = "The requested resource was not found"
 
@@ -174,8 +178,10 @@ def _whole_number(req: Req, name: str) -> int | None:
     raw = req.params.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.strip().isdigit():
-        raise RestError(400, f"{name} must be a whole number, got {raw!r}", INVALID_PARAMETER)
+    if not _WHOLE_NUMBER.fullmatch(raw.strip()):
+        raise RestError(
+            400, f"{name} must be a whole number of at most 9 ASCII digits, got {raw!r}", INVALID_PARAMETER
+        )
     return int(raw)
 
 

@@ -93,7 +93,7 @@ async def create_call(emu: Emulator, req: Req) -> Response:
     )
     extra = {"url": url, "method": method, "if_machine": if_machine, "timeout": timeout}
     emu.store.put(call, extra=extra)
-    telephony.start_call(emu, call.sid)
+    telephony.start_call(emu, call.sid, call.account_sid or "")
     location = emu.resource_url(paths.fill(paths.CALL, account_sid=call.account_sid or "", call_sid=call.sid))
     return respond(req, call, status=201, headers={"Location": location})
 

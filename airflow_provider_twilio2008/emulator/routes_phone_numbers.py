@@ -113,7 +113,7 @@ def _free_number(emu: Emulator, area: str) -> str:
 
 def _buy(emu: Emulator, req: Req, kind: str) -> Response:
     area = req.params.get("AreaCode", "").strip() or ("866" if kind == "tollfree" else "415")
-    if not (len(area) == 3 and area.isdigit()):
+    if not (len(area) == 3 and area.isascii() and area.isdigit()):
         raise RestError(400, f"AreaCode {area!r} is not a valid area code", CODES["area_code_invalid"])
     unavailable = area not in TOLL_FREE_AREAS if kind == "tollfree" else area[0] in "01"
     if unavailable:

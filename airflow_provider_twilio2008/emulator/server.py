@@ -2,11 +2,22 @@
 
 The listening socket is bound before uvicorn starts, so ``--port 0`` gives a free port whose
 number (and the base URL built on it) is known before the first request.
+
+Signals: uvicorn's own handling is switched off (it installs its handlers only once serving,
+so a SIGTERM sent in between was lost, or killed the process). Instead
+:meth:`EmulatorServer.install_signal_handlers` makes SIGINT and SIGTERM ask the server to
+stop, whenever they come: the CLI installs them before it prints its banner, so from the
+moment the connection line is out either signal ends the process with status 0.
+
+Account: with ``account_sid``/``auth_token`` unset, a database that already holds an account
+keeps being served with it (the first account a server was started with, and its stored
+token); a fresh database gets a new one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import signal
@@ -14,22 +25,34 @@ import socket
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import FrameType
 from urllib.parse import quote
 
 import uvicorn
 
 from .app import build_app
+from .bodies import DEFAULT_BODY_TIMEOUT
 from .faults import FaultInjector, FaultRule
-from .state import SEED_NUMBER, Emulator, new_auth_token
+from .state import SEED_NUMBER, Emulator
 from .store import Store, new_sid
 
 __all__ = ["EmulatorConfig", "EmulatorServer"]
 
 
-def _ignore_signal(signum: int, frame: object) -> None:
-    """Swallow the signal uvicorn re-raises after its graceful shutdown."""
+#: The signals that stop the emulator.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server without its own signal handling (:class:`EmulatorServer` handles signals)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """Install nothing: the handlers of :meth:`EmulatorServer.install_signal_handlers` apply."""
+        yield
 
 
 @dataclass
@@ -39,8 +62,8 @@ class EmulatorConfig:
     :param host: interface to listen on.
     :param port: port to listen on (0 = a free port).
     :param db: SQLite file (``None`` = a fresh temporary database, deleted on close).
-    :param account_sid: the account's SID (generated when ``None``).
-    :param auth_token: the account's token (generated when ``None``).
+    :param account_sid: the account's SID (``None``: the account stored in ``db``, else a new one).
+    :param auth_token: the account's token (``None``: its stored token, else a new one).
     :param time_scale: simulated seconds per real second.
     :param faults: fault rules active from the start.
     :param fault_seed: seed of the fault dice.
@@ -50,6 +73,7 @@ class EmulatorConfig:
     :param voice_method: its ``Method`` (``GET``/``POST``; ``None`` = leave it).
     :param sms_url: ``SmsUrl`` of the seed number (``None`` = leave it).
     :param sms_method: its ``SmsMethod`` (``GET``/``POST``; ``None`` = leave it).
+    :param body_timeout: seconds a request body may take to arrive (408 after; see :mod:`.bodies`).
     """
 
     host: str = "127.0.0.1"
@@ -66,6 +90,7 @@ class EmulatorConfig:
     voice_method: str | None = None
     sms_url: str | None = None
     sms_method: str | None = None
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
 
     def seed_number_settings(self) -> dict[str, str]:
         """Return the seed number's fields these options set (``url``, ``method``, ``sms_url``...)."""
@@ -86,8 +111,6 @@ class EmulatorServer:
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
-        self.account_sid = config.account_sid or new_sid("AC")
-        self.auth_token = config.auth_token or new_auth_token()
         self._tempdir: str | None = None
         if config.db is None:
             self._tempdir = tempfile.mkdtemp(prefix="twilio2008-emulator-")
@@ -104,11 +127,22 @@ class EmulatorServer:
         self.socket.listen(2048)
         self.port: int = self.socket.getsockname()[1]
         self.store = Store(self.db_path)
-        faults = FaultInjector(config.faults, seed=config.fault_seed)
+        faults = FaultInjector(seed=config.fault_seed)
         self.emulator = Emulator(
             self.store, time_scale=config.time_scale, base_url=self.base_url, faults=faults
         )
-        self.emulator.ensure_account(self.account_sid, self.auth_token)
+        self.emulator.body_timeout = config.body_timeout
+        stored = self.emulator.seed_account() if config.account_sid is None else None
+        self.account_sid: str = config.account_sid or (stored.sid if stored else new_sid("AC"))
+        account = self.emulator.ensure_account(self.account_sid, config.auth_token, seed=True)
+        self.auth_token: str = account.auth_token or ""
+        # The rules of the command line (or the factory) apply to this account's requests.
+        faults.add(
+            [
+                rule if rule.account_sid else replace(rule, account_sid=self.account_sid)
+                for rule in config.faults
+            ]
+        )
         seed_settings = config.seed_number_settings()
         if seed_settings:
             self.emulator.configure_seed_number(self.account_sid, **seed_settings)
@@ -119,8 +153,9 @@ class EmulatorServer:
             lifespan="on",
             timeout_graceful_shutdown=3,
         )
-        self._server = uvicorn.Server(uvicorn_config)
+        self._server = _Server(uvicorn_config)
         self._thread: threading.Thread | None = None
+        self._signals_installed = False
 
     @property
     def host_for_clients(self) -> str:
@@ -159,20 +194,41 @@ class EmulatorServer:
             }
         )
 
+    def install_signal_handlers(self) -> None:
+        """Make SIGINT and SIGTERM stop this server, from now on (main thread only).
+
+        A signal that comes before serving starts is kept: :meth:`run` then starts and stops at
+        once. A second SIGINT forces the exit without waiting for open connections. The
+        handlers stay installed after :meth:`run` returns (a late signal changes nothing).
+        """
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self._on_signal)
+        self._signals_installed = True
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        """Ask uvicorn to stop (gracefully; at once on a repeated SIGINT)."""
+        if self._server.should_exit and signum == signal.SIGINT:
+            self._server.force_exit = True
+        self._server.should_exit = True
+
     def run(self) -> None:
         """Serve in the current thread until SIGINT/SIGTERM, then close and return normally.
 
-        uvicorn handles both signals with a graceful shutdown and then re-raises the signal it
-        caught to the handler that was installed before it; we install a quiet one there, so a
-        stop by signal ends with exit status 0 and the temporary database is removed.
+        Both signals lead to a graceful shutdown; a stop by signal ends with exit status 0 and
+        the temporary database removed. When :meth:`install_signal_handlers` was not called
+        first, the handlers are installed for the run only and the previous ones put back.
         """
-        quiet = {sig: signal.signal(sig, _ignore_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {} if self._signals_installed else {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+        if previous:
+            self.install_signal_handlers()
         try:
             asyncio.run(self._server.serve(sockets=[self.socket]))
         finally:
             self.close()
-            for sig, handler in quiet.items():
+            for sig, handler in previous.items():
                 signal.signal(sig, handler)
+            if previous:
+                self._signals_installed = False
 
     def start(self, timeout: float = 10.0) -> EmulatorServer:
         """Serve in a background thread; return once requests are accepted.

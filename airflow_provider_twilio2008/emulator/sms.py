@@ -66,7 +66,7 @@ def create_sms(
         flags=flags,
     )
     emu.store.put(message, extra={"status_callback": status_callback or ""})
-    emu.spawn(deliver_sms(emu, message.sid))
+    emu.spawn(deliver_sms(emu, message.sid), account_sid)
     return message
 
 
@@ -90,7 +90,7 @@ async def deliver_sms(emu: Emulator, sms_sid: str) -> None:
             plan = inbound_sms.callee_reply_plan(emu, row.record)
             row = emu.store.update(row, status=SmsStatus.SENT, date_sent=now(), extra=plan)
     if _reply_pending(row):
-        emu.spawn(inbound_sms.send_callee_reply(emu, sms_sid))
+        emu.spawn(inbound_sms.send_callee_reply(emu, sms_sid), row.record.account_sid or "")
     callback = row.extra.get("status_callback")
     if callback and not row.extra.get("callback_done"):
         emu.store.update(row, extra={"callback_done": True})
@@ -120,7 +120,7 @@ def resume_sms(emu: Emulator) -> None:
         message: Any = row.record
         pending_callback = row.extra.get("status_callback") and not row.extra.get("callback_done")
         if not message.status.is_terminal or pending_callback or _reply_pending(row):
-            emu.spawn(deliver_sms(emu, message.sid))
+            emu.spawn(deliver_sms(emu, message.sid), message.account_sid or "")
 
 
 def send_from_twiml(

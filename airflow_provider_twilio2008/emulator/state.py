@@ -1,6 +1,7 @@
 """The emulator's shared state: store, clock, background tasks, accounts and the simulated callees.
 
-Simulated callees are scripted per called number (control endpoint ``/_emulator/callees``).
+Simulated callees are scripted per account and called number (control endpoint
+``/_emulator/callees``: an account's scripts apply to its own calls and texts only).
 The magic numbers of the issue are built in: ``5005550001`` busy, ``5005550002`` no answer,
 ``5005550003`` failed, ``5005550004`` an answering machine; every other number answers as a
 person. Default script values (our choices): the callee presses ``1`` at a ``<Gather>``,
@@ -23,6 +24,7 @@ from typing import Any
 import httpx
 
 from ..api.records import Account, AccountStatus, IncomingPhoneNumber
+from .bodies import DEFAULT_BODY_TIMEOUT
 from .faults import FaultInjector
 from .store import Store, new_sid, now
 
@@ -116,26 +118,32 @@ class Emulator:
         self.time_scale = time_scale
         self.base_url = base_url.rstrip("/")
         self.faults = faults or FaultInjector()
-        self.callees: dict[str, CalleeScript] = {}
+        #: Scripted callees per ``(account_sid, number)``.
+        self.callees: dict[tuple[str, str], CalleeScript] = {}
         self.tasks: set[asyncio.Task[Any]] = set()
+        #: The background tasks of each account (a reset by one account stops only its own).
+        self.account_tasks: dict[str, set[asyncio.Task[Any]]] = {}
+        #: Seconds a request body may take to arrive (see :mod:`.bodies`).
+        self.body_timeout = DEFAULT_BODY_TIMEOUT
         self.http: httpx.AsyncClient | None = None
         self.live_calls: dict[str, Any] = {}
         self.conferences: dict[str, Any] = {}
         #: The REST requests received, oldest first: ``(account_sid, method, path, query)``.
         self.request_log: deque[tuple[str, str, str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
-        #: Cookies of incoming-SMS exchanges per ``(From, To)`` pair, with the simulated time of
-        #: their last use (in memory only; see :mod:`.inbound_sms`).
-        self.sms_cookies: dict[tuple[str, str], tuple[httpx.Cookies, float]] = {}
+        #: Cookies of incoming-SMS exchanges per ``(account_sid, From, To)``, with the simulated
+        #: time of their last use (in memory only; see :mod:`.inbound_sms`).
+        self.sms_cookies: dict[tuple[str, str, str], tuple[httpx.Cookies, float]] = {}
         #: Settings of an account's seed number (``url``, ``method``, ``sms_url``, ``sms_method``)
         #: applied whenever it is (re-)created; see :meth:`configure_seed_number`.
         self.seed_settings: dict[str, dict[str, str]] = {}
 
-    def callee(self, number: str) -> CalleeScript:
-        """Return the script of the party at ``number``.
+    def callee(self, account_sid: str, number: str) -> CalleeScript:
+        """Return the script of the party at ``number`` as the account's calls and texts meet it.
 
+        :param account_sid: the account calling or texting.
         :param number: a normalised number.
         """
-        return self.callees.get(number) or CalleeScript.for_number(number)
+        return self.callees.get((account_sid, number)) or CalleeScript.for_number(number)
 
     async def sleep(self, simulated_seconds: float) -> None:
         """Wait ``simulated_seconds`` of simulated time.
@@ -149,15 +157,30 @@ class Emulator:
         """Return the simulated clock in seconds (monotonic, arbitrary origin: only differences count)."""
         return time.monotonic() * self.time_scale
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Run ``coro`` as a background task owned by the emulator (cancelled at shutdown).
+    def spawn(self, coro: Coroutine[Any, Any, Any], account_sid: str) -> asyncio.Task[Any]:
+        """Run ``coro`` as a background task of one account (cancelled at shutdown or its reset).
 
         :param coro: the coroutine.
+        :param account_sid: the account whose call, message... it works on.
         """
         task = asyncio.get_running_loop().create_task(coro)
         self.tasks.add(task)
+        owned = self.account_tasks.setdefault(account_sid, set())
+        owned.add(task)
         task.add_done_callback(self.tasks.discard)
+        task.add_done_callback(owned.discard)
         return task
+
+    async def cancel_account_tasks(self, account_sid: str) -> None:
+        """Cancel the background tasks of one account and wait for them to end.
+
+        :param account_sid: the account.
+        """
+        tasks = list(self.account_tasks.get(account_sid, ()))
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def startup(self) -> None:
         """Open the outgoing HTTP client (TwiML fetches and callbacks).
@@ -179,21 +202,27 @@ class Emulator:
             await self.http.aclose()
             self.http = None
 
-    def ensure_account(self, sid: str, auth_token: str, friendly_name: str | None = None) -> Account:
+    def ensure_account(
+        self, sid: str, auth_token: str | None, friendly_name: str | None = None, *, seed: bool = False
+    ) -> Account:
         """Create the account (with its seed number) unless it exists; return it.
 
-        An existing account keeps its stored token unless ``auth_token`` differs, in which case
-        the new token is stored (restarting with another ``--auth-token`` changes it).
+        An existing account keeps its stored token unless another ``auth_token`` is given, in
+        which case the new token is stored (restarting with another ``--auth-token`` changes it).
 
         :param sid: the Account SID.
-        :param auth_token: its Auth Token.
+        :param auth_token: its Auth Token (``None``: keep the stored one, or make one up).
         :param friendly_name: label of a new account.
+        :param seed: mark it as an account a server was started with (see :meth:`seed_account`).
         """
         row = self.store.get(Account, sid)
         if row is not None:
-            if row.record.auth_token != auth_token:
+            if auth_token is not None and row.record.auth_token != auth_token:
                 row = self.store.update(row, auth_token=auth_token)
+            if seed and not row.extra.get("seed"):
+                row = self.store.update(row, extra={"seed": True})
             return row.record
+        auth_token = auth_token or new_auth_token()
         stamp = now()
         account = Account(
             sid=sid,
@@ -204,7 +233,26 @@ class Emulator:
             date_updated=stamp,
             auth_token=auth_token,
         )
-        self.store.put(account)
+        self.store.put(account, extra={"seed": True} if seed else {})
+        self.create_seed_number(sid)
+        return account
+
+    def seed_account(self) -> Account | None:
+        """Return the first account a server was started with on this store (else the first one).
+
+        A restart on the same database without ``--account-sid`` reuses it, with its token.
+        """
+        accounts = self.store.find(Account)
+        marked = [row for row in accounts if row.extra.get("seed")]
+        chosen = (marked or accounts)[:1]
+        return chosen[0].record if chosen else None
+
+    def create_seed_number(self, sid: str) -> None:
+        """Give an account its number 5005550006 (with the URLs of :meth:`configure_seed_number`).
+
+        :param sid: the Account SID.
+        """
+        stamp = now()
         urls = {"url": "", "method": "POST", "sms_url": "", "sms_method": "POST"}
         urls.update(self.seed_settings.get(sid, {}))
         self.store.put(
@@ -220,7 +268,6 @@ class Emulator:
             ),
             extra={"type": "local"},
         )
-        return account
 
     def configure_seed_number(self, account_sid: str, **settings: str) -> None:
         """Set fields of an account's seed number now and whenever it is re-created (reset).

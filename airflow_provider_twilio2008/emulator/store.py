@@ -5,6 +5,11 @@ so reading it back goes through the same codecs as the XML reader and nothing is
 reformatted. Internal state that is not part of the wire format (a call's ``Url``, a pending
 redirect, an SMS ``StatusCallback``...) lives in the row's ``extra`` JSON.
 
+Every text a row holds is XML-safe: a character XML 1.0 cannot carry is replaced by U+FFFD as
+the row is written (:func:`..api.xml.xml_safe`; the REST and control endpoints refuse such input
+before this point, see :mod:`.xml_text`), and rows are read back leniently (raw control
+characters in the stored JSON are tolerated), so no stored value can make a read fail.
+
 Durability: the store is used from the event-loop thread only, with one connection in
 autocommit mode (every write is its own committed transaction) and the WAL journal, so many
 concurrent HTTP clients lose no write and a restart with the same file keeps every record.
@@ -24,6 +29,7 @@ import pendulum
 from pendulum import DateTime
 
 from ..api.records import Participant, Record, ValidationRequest
+from ..api.xml import xml_safe
 
 __all__ = ["Row", "Store", "new_sid", "now"]
 
@@ -93,14 +99,14 @@ def _encode(record: Record) -> str:
     data = {}
     for name, _element, codec in record.wire_fields():
         value = getattr(record, name)
-        data[name] = None if value is None else codec.encode(value)
+        data[name] = None if value is None else xml_safe(codec.encode(value))
     return json.dumps(data)
 
 
 @functools.lru_cache(maxsize=65536)
 def _decode(record_type: type[R], text: str) -> R:
     """Rebuild a record from its stored wire text (cached: records are frozen, rows rarely change)."""
-    data = json.loads(text)
+    data = json.loads(text, strict=False)
     values = {}
     for name, _element, codec in record_type.wire_fields():
         raw = data.get(name)
@@ -229,6 +235,14 @@ class Store:
         """
         for kind in kinds:
             self._db.execute("DELETE FROM resources WHERE kind=?", (kind,))
+
+    def delete_account_resources(self, account_sid: str, *, keep: str) -> None:
+        """Delete every row of one account except those of kind ``keep`` (its Account row).
+
+        :param account_sid: the account.
+        :param keep: the kind (record ``TAG``) to keep.
+        """
+        self._db.execute("DELETE FROM resources WHERE account_sid=? AND kind<>?", (account_sid, keep))
 
     def count(self, record_type: type[Record]) -> int:
         """Return how many rows of one kind exist.

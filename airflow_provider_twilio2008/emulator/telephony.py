@@ -56,13 +56,14 @@ from .twiml import FetchError
 __all__ = ["LiveCall", "redirect_call", "resume_calls", "start_call"]
 
 
-def start_call(emu: Emulator, call_sid: str) -> None:
+def start_call(emu: Emulator, call_sid: str, account_sid: str) -> None:
     """Start the lifecycle task of a stored, queued call.
 
     :param emu: the emulator.
     :param call_sid: the call.
+    :param account_sid: its account.
     """
-    emu.spawn(_run_call(emu, call_sid))
+    emu.spawn(_run_call(emu, call_sid), account_sid)
 
 
 async def _run_call(emu: Emulator, call_sid: str) -> None:
@@ -132,7 +133,7 @@ def resume_calls(emu: Emulator) -> None:
         call: Call = row.record
         if call.status is CallStatus.QUEUED and not call.call_segment_sid:
             inbound = bool((call.flags or 0) & CallFlags.INBOUND)
-            (start_inbound_call if inbound else start_call)(emu, call.sid)
+            (start_inbound_call if inbound else start_call)(emu, call.sid, call.account_sid or "")
         elif call.status is CallStatus.QUEUED:
             emu.store.update(row, status=CallStatus.NO_ANSWER)
         elif call.status is CallStatus.IN_PROGRESS:

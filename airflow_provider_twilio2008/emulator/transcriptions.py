@@ -72,7 +72,7 @@ def create_transcription(
     )
     extra = {"text": text, "callback": callback or "", "callback_params": callback_params}
     emu.store.put(transcription, parent=recording.sid, extra=extra)
-    emu.spawn(finish_transcription(emu, transcription.sid))
+    emu.spawn(finish_transcription(emu, transcription.sid), transcription.account_sid or "")
     return transcription
 
 
@@ -123,4 +123,4 @@ def resume_transcriptions(emu: Emulator) -> None:
     for row in emu.store.find(Transcription):
         pending_callback = row.extra.get("callback") and not row.extra.get("callback_done")
         if row.record.status is TranscriptionStatus.IN_PROGRESS or pending_callback:
-            emu.spawn(finish_transcription(emu, row.record.sid))
+            emu.spawn(finish_transcription(emu, row.record.sid), row.record.account_sid or "")

@@ -38,7 +38,7 @@ def start_validation(
         validation_code=f"{secrets.randbelow(10**6):06d}",
     )
     emu.store.put(request, extra={"call_delay": call_delay})
-    emu.spawn(_validate_later(emu, phone_number))
+    emu.spawn(_validate_later(emu, phone_number), account_sid)
     return request
 
 
@@ -47,7 +47,7 @@ async def _validate_later(emu: Emulator, phone_number: str) -> None:
     if row is None:
         return
     await emu.sleep(float(row.extra.get("call_delay", 0)) + VALIDATION_SECONDS)
-    if emu.callee(phone_number).answer in ("busy", "no-answer", "failed"):
+    if emu.callee(row.record.account_sid or "", phone_number).answer in ("busy", "no-answer", "failed"):
         emu.store.delete(row)
         return
     complete_validation(emu, phone_number)
@@ -83,4 +83,4 @@ def resume_validations(emu: Emulator) -> None:
     :param emu: the emulator.
     """
     for row in emu.store.find(ValidationRequest):
-        emu.spawn(_validate_later(emu, row.record.phone_number))
+        emu.spawn(_validate_later(emu, row.record.phone_number), row.record.account_sid or "")

@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from ..emulator.banner import CONN_ENV, CONN_LINE
+from ..emulator.banner import CONN_ENV, CONN_LINE, carries_token
 
 __all__ = ["CONN_ENV", "CONN_LINE", "start_emulator_process"]
 
@@ -18,7 +18,8 @@ def start_emulator_process(
     """Start ``python -m airflow_provider_twilio2008.emulator`` on a free port.
 
     :param time_scale: simulated seconds per real second.
-    :param echo: called with each start-up line before the connection line (never that line).
+    :param echo: called with each start-up line before the connection line (never a line that
+        holds the Auth Token: neither that one nor the ``Auth Token:`` line).
     :param timeout: seconds to wait for the connection line.
     :return: the running process (the caller terminates it) and the connection URI.
     """
@@ -33,7 +34,7 @@ def start_emulator_process(
             break
         if line.startswith(CONN_LINE):
             return process, line.strip()[len(CONN_LINE) :]
-        if echo is not None:
+        if echo is not None and not carries_token(line):
             echo(line.rstrip())
     process.kill()
     process.wait()

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
@@ -83,7 +84,10 @@ def test_start_up_lines_and_connection_uri(cli_processes: list[Cli]) -> None:
     session.auth = (login, password)
     response = session.get(f"{connection.host}/2008-08-01/Accounts/{login}/IncomingPhoneNumbers", timeout=5)
     assert [n.phone_number for n in parse_page(response.content, IncomingPhoneNumber)] == ["5005550006"]
-    assert sum(password in line for line in cli.lines) == 1  # printed once, on the AIRFLOW_CONN_ line
+    # The token is printed on its own line (to sign in to the inbox) and in the connection, which comes last.
+    assert [line for line in cli.lines if password in line] == [f"Auth Token: {password}", cli.lines[-1]]
+    assert cli.lines[-1].startswith("AIRFLOW_CONN_TWILIO2008_DEFAULT=")
+    assert "Auth Token above" in next(line for line in cli.lines if line.startswith("Web inbox:"))
     assert cli.stop(signal.SIGTERM) == 0
 
 
@@ -277,3 +281,52 @@ def test_help_documents_the_seed_number_flags() -> None:
         flag in result.stdout for flag in ("--voice-url", "--sms-url", "--voice-method", "--sms-method")
     )
     assert "5005550006" in result.stdout
+
+
+#: Starts of the CLI, each stopped by a signal sent the moment its connection line is read.
+SIGNAL_TRIES = 20
+
+
+def test_a_signal_sent_right_after_the_connection_line_always_stops_with_status_0() -> None:
+    outcomes = []
+    for attempt in range(SIGNAL_TRIES):
+        sig = signal.SIGINT if attempt % 4 == 3 else signal.SIGTERM
+        process = subprocess.Popen(
+            [sys.executable, "-m", "airflow_provider_twilio2008.emulator", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            while not (line := process.stdout.readline()).startswith("AIRFLOW_CONN_"):
+                assert line, "the emulator exited before its connection line"
+            process.send_signal(sig)
+            started = time.monotonic()
+            try:
+                status: int | str = process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                status = "still running after 10 s"
+            outcomes.append((sig.name, status, round(time.monotonic() - started, 1)))
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    assert all(status == 0 for _name, status, _seconds in outcomes), outcomes
+
+
+def test_a_restart_on_the_same_db_without_credentials_serves_the_stored_account(
+    tmp_path: Path, twilio2008_emulator_factory: Any
+) -> None:
+    db = str(tmp_path / "kept.db")
+    first = twilio2008_emulator_factory(db=db)
+    first.control("POST", "accounts", {"friendly_name": "another"})
+    first.stop()
+    second = twilio2008_emulator_factory(db=db)
+    assert (second.account_sid, second.auth_token) == (first.account_sid, first.auth_token)
+    response = requests.get(second.api_root, auth=first.auth, timeout=5)
+    assert response.status_code == 200
+    second.stop()
+    # Naming the account without a token keeps its stored token too.
+    third = twilio2008_emulator_factory(db=db, account_sid=first.account_sid)
+    assert third.auth_token == first.auth_token
