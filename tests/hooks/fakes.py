@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import select
 import socket
 import struct
 import threading
@@ -546,6 +547,17 @@ def raw_reply(data: bytes) -> Answer:
     return send
 
 
+def _client_left(conn: socket.socket, wait: float) -> bool:
+    """Wait up to ``wait`` seconds; tell whether the client has closed its side (then the next is served)."""
+    readable, _, _ = select.select([conn], [], [], wait)
+    if not readable:
+        return False
+    try:
+        return conn.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
+
+
 def drip(head: bytes, body: bytes, interval: float, *, max_seconds: float = 40.0) -> Answer:
     """Send ``head`` at once, then ``body`` one byte every ``interval`` s, never idle for a whole timeout.
 
@@ -558,9 +570,8 @@ def drip(head: bytes, body: bytes, interval: float, *, max_seconds: float = 40.0
         try:
             conn.sendall(head)
             for index in range(len(body)):
-                if time.monotonic() - started > max_seconds:
+                if time.monotonic() - started > max_seconds or _client_left(conn, interval):
                     return
-                time.sleep(interval)
                 conn.sendall(body[index : index + 1])
         except OSError:
             return

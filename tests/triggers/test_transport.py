@@ -11,8 +11,10 @@ scenario also pins that common outcome, so the two cannot agree on a wrong answe
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
 import socket
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ from hooks.fakes import (
     answer,
     answer_cut_short,
     closed_port,
+    drip,
     drop,
     error_body,
     hold,
@@ -88,6 +91,25 @@ def answer_with(status: int, reason: str, body: bytes = b"", **headers: str) -> 
         conn.sendall(raw)
 
     return send
+
+
+def encoded(encoding: str, body: bytes, content_type: str = XML_TYPE) -> Script:
+    """Answer 200 with ``body`` already encoded, and ``Content-Encoding: encoding``."""
+    head = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Encoding: {encoding}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+
+    def send(conn: socket.socket) -> None:
+        conn.sendall(head.encode() + body)
+
+    return send
+
+
+def raw_deflate(data: bytes) -> bytes:
+    """Return ``data`` as raw deflate (no zlib header), as some servers send ``deflate``."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
 
 
 def cut_short(body: bytes) -> Script:
@@ -304,6 +326,41 @@ SCENARIOS = [
         "body-over-the-cap", TRANSCRIPT, "text",
         same(answer(200, "OK", b"x" * (xml.MAX_BODY_BYTES + 1), "text/plain")),
         received=1, sleeps=[], error=(Twilio2008ResponseError, "exceeds the 16777216-byte limit"),
+    ),
+    Scenario(
+        "get-gzip-encoded", GET_CALL, "record", same(encoded("gzip", gzip.compress(CALL_BODY))),
+        received=1, sleeps=[], result=sample_call().as_dict(),
+    ),
+    Scenario(
+        "get-raw-deflate-encoded", GET_CALL, "record", same(encoded("deflate", raw_deflate(CALL_BODY))),
+        received=1, sleeps=[], result=sample_call().as_dict(),
+    ),
+    Scenario(
+        "get-gzip-over-the-cap-once-decoded", TRANSCRIPT, "text",
+        same(encoded("gzip", gzip.compress(b"x" * (xml.MAX_BODY_BYTES + 1)), "text/plain")),
+        received=1, sleeps=[],
+        error=(Twilio2008ResponseError, "exceeds the 16777216-byte limit once decompressed (gzip); refused"),
+    ),
+    Scenario(
+        "get-gzip-cut-then-ok", GET_CALL, "record",
+        same(encoded("gzip", gzip.compress(CALL_BODY)[:-30]), answer(200, "OK", CALL_BODY)),
+        received=2, sleeps=[0.5], result=sample_call().as_dict(),
+    ),
+    Scenario(
+        "post-brotli-not-asked-for", SEND_SMS, "record", same(encoded("br", b"\x8b\x00\x80<")),
+        received=1, sleeps=[],
+        error=(Twilio2008ResponseError, "'br', which was not asked for (gzip, deflate only) [HTTP 200"),
+    ),
+    Scenario(
+        "get-dripped-past-the-deadline-then-ok", GET_CALL, "record",
+        same(drip(b"HTTP/1.1 200 OK\r\n", b"X-Slow: 1\r\n" * 50, interval=0.2), answer(200, "OK", CALL_BODY)),
+        received=2, sleeps=[0.5], timeout=0.3, result=sample_call().as_dict(),
+    ),
+    Scenario(
+        "post-dripped-past-the-deadline", MAKE_CALL, "record",
+        same(drip(b"HTTP/1.1 201 Created\r\nContent-Length: 900\r\n\r\n", QUEUED_BODY, interval=0.2)),
+        received=1, sleeps=[], timeout=0.3,
+        error=(Twilio2008OutcomeUnknownError, "deadline passed: the request was sent but no answer"),
     ),
 ]  # fmt: skip
 
