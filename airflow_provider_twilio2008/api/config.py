@@ -2,8 +2,9 @@
 
 The connection maps as: login = Account SID, password = Auth Token, host = base URL
 (default ``https://api.twilio.com``; a host without a scheme means https), port = optional,
-extra = ``timeout`` (seconds per request, default 30), ``retries`` (re-tries of a failed
-request, default 3) and ``default_from`` (the caller number used when an operation is given
+extra = ``timeout`` (seconds to connect and for each read, default 30; one attempt as a whole
+ends within 3 × the timeout, see :data:`~.exchange.DEADLINE_FACTOR`), ``retries`` (re-tries of
+a failed request, default 3) and ``default_from`` (the caller number used when an operation is given
 none). Extras written by older connection forms as ``extra__twilio2008__<name>`` are read too.
 """
 
@@ -34,7 +35,8 @@ class ClientConfig:
     :param base_url: scheme, host and optional port, without a trailing slash.
     :param account_sid: the Account SID (``AC`` + 32 hex digits).
     :param auth_token: the Auth Token; kept out of ``repr``.
-    :param timeout: seconds allowed for each request (connect and read).
+    :param timeout: seconds allowed to connect and for each read; a whole attempt, however slowly
+        the server answers, ends within :data:`~.exchange.DEADLINE_FACTOR` (3) × this.
     :param retries: how many times a retryable failure is tried again.
     :param default_from: the caller/sender number used when an operation names none.
     :param ignored_extras: extra keys that were not understood (reported, not used).

@@ -130,6 +130,7 @@ class _Watch:
         """Stop watching: the attempt is over."""
         with self._lock:
             self.done = True
+            self.connection = None
 
 
 class _Watchdog:
@@ -151,11 +152,15 @@ class _Watchdog:
         :param watch: the attempt's watch.
         """
         with self._cond:
+            if len(self._heap) > 1024:  # finished watches wait for their deadline: sweep them out
+                self._heap = [entry for entry in self._heap if not entry[2].done]
+                heapq.heapify(self._heap)
             heapq.heappush(self._heap, (watch.deadline.ends, next(self._order), watch))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="twilio2008-deadlines", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if self._heap[0][2] is watch:  # the earliest deadline now: wake the thread to wait less
+                self._cond.notify()
 
     def _run(self) -> None:
         while True:
