@@ -93,22 +93,6 @@ class CallStatus(enum.IntEnum):
         """The ``CallStatus`` string sent to TwiML applications (the reference's inferred pairing)."""
         return _CALLBACK_STATUS.get(self)
 
-    @classmethod
-    def parse(cls, value: CallStatus | int | str) -> CallStatus:
-        """Read a status given as a member, an integer, ``"2"``, ``"completed"`` or ``"COMPLETED"``.
-
-        :param value: the status in any of those forms.
-        """
-        if isinstance(value, CallStatus):
-            return value
-        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-            return cls(int(value))
-        key = str(value).strip().replace("-", "_").replace(" ", "_").upper()
-        try:
-            return cls[key]
-        except KeyError:
-            raise ValueError(value) from None
-
 
 _CALLBACK_STATUS = {
     CallStatus.IN_PROGRESS: "in-progress",

@@ -96,18 +96,12 @@ def parse_failed_statuses(values: Iterable[CallStatus | int | str] | str) -> fro
     :raises Twilio2008ValidationError: a value is not a call status, or names a status that is not final.
     """
     from .records import CallStatus
+    from .validate import enumeration
 
     items = [values] if isinstance(values, str | int) else list(values)
     found: set[CallStatus] = set()
     for item in items:
-        try:
-            status = CallStatus.parse(item)
-        except ValueError:
-            raise Twilio2008ValidationError(
-                "failed_statuses",
-                f"{item!r} is not a call status",
-                "final call statuses: 'busy', 'no-answer', 'failed' (or 'completed')",
-            ) from None
+        status = CallStatus(enumeration(item, "failed_statuses", CallStatus))
         if not status.is_terminal:
             raise Twilio2008ValidationError(
                 "failed_statuses",

@@ -38,7 +38,7 @@ def test_failed_statuses_read_names_integers_and_members() -> None:
     assert parse_failed_statuses("no-answer") == {CallStatus.NO_ANSWER}
 
 
-@pytest.mark.parametrize("bad", ["bogus", 9, "queued", "in-progress"])
+@pytest.mark.parametrize("bad", ["bogus", 9, "queued", "in-progress", "٣", "²", True, 3.0])
 def test_failed_statuses_refuse_unknown_or_non_final_values(bad: object) -> None:
     with pytest.raises(Twilio2008ValidationError, match="failed_statuses"):
         parse_failed_statuses([bad])  # type: ignore[list-item]
