@@ -34,12 +34,50 @@ from ..api.errors import Twilio2008OutcomeUnknownError, Twilio2008ResponseError
 from ..api.reconcile import CLOCK_SKEW, DEFAULT_WINDOW, Intent, matches, window_start
 from ..api.records import Call, SmsMessage
 
-__all__ = ["MAX_SCANNED", "Create", "create_all"]
+__all__ = ["MAX_SCANNED", "Create", "CreatedEarlierError", "create_all", "may_have_taken_effect"]
 
 log = logging.getLogger(__name__)
 
 #: The most records a reconciliation reads before it gives up and fails the task.
 MAX_SCANNED = 5000
+
+
+class CreatedEarlierError(Exception):
+    """An earlier try created the call or SMS (its SID is known), but reading it back failed.
+
+    Nothing is created again: the next try reads it again.
+
+    :param intent: the earlier try's intent, with the SID.
+    :param error: why reading it back failed.
+    """
+
+    def __init__(self, intent: Intent, error: BaseException) -> None:
+        self.intent = intent
+        self.sid = intent.sid
+        self.error = error
+        what = "call" if intent.kind == "call" else "SMS"
+        super().__init__(
+            f"the {what} to {intent.to} was created by an earlier try as {intent.sid}, but reading it "
+            f"back failed ({type(error).__name__}: {error}); the next try reads it again and creates "
+            "nothing"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle from the constructor's arguments (the message is derived from them)."""
+        return (type(self), (self.intent, self.error))
+
+
+def may_have_taken_effect(error: BaseException) -> bool:
+    """Return whether a create that failed with ``error`` may nevertheless have created its record.
+
+    True for a lost answer (:class:`~..api.errors.Twilio2008OutcomeUnknownError`) and an
+    unreadable one (:class:`~..api.errors.Twilio2008ResponseError`), the failures
+    :func:`create_all` reconciles; an error answer, a refused connection or bad input created
+    nothing.
+
+    :param error: what a create raised.
+    """
+    return isinstance(error, Twilio2008OutcomeUnknownError | Twilio2008ResponseError)
 
 
 class _Ledger:
@@ -127,7 +165,10 @@ def _earlier(create: Create, earlier: Intent | None) -> tuple[Any, Intent | None
         return None, None
     if earlier.sid:
         log.info("Adopting %s created by an earlier try: %s", earlier.kind, earlier.sid)
-        return create.fetch(earlier.sid), None
+        try:
+            return create.fetch(earlier.sid), None
+        except Exception as exc:
+            raise CreatedEarlierError(earlier, exc) from exc
     found = _reconcile(earlier, create.candidates)
     if len(found) > 1:
         raise _unsure(earlier, "found " + ", ".join(record.sid for record in found))
@@ -142,7 +183,9 @@ def _send(create: Create, mine: Intent) -> Any:
     """Send the create; when its answer is lost, look for it at once and adopt a single match."""
     try:
         return create.create()
-    except (Twilio2008OutcomeUnknownError, Twilio2008ResponseError) as exc:
+    except Exception as exc:
+        if not may_have_taken_effect(exc):
+            raise
         # Lost answer, or a 2xx whose body could not be read: either way it may have taken effect.
         try:
             found = _reconcile(mine, create.candidates)

@@ -140,14 +140,33 @@ class SendSMSOperator(BaseOperator):
         if failed:
             if len(failed) == 1 and single:
                 raise failed[0][1]  # type: ignore[misc]
-            summary = "; ".join(f"{number}: {type(error).__name__}: {error}" for number, error in failed)
+            summary = "; ".join(_outcome(number, error) for number, error in failed)
             from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
             # When an earlier try may have texted someone and we cannot tell, retrying cannot help.
             unsure = any(isinstance(error, AirflowFailException) for _number, error in failed)
             raise (AirflowFailException if unsure else AirflowException)(
-                f"{len(failed)} of {len(numbers)} messages were not sent ({summary}); "
-                "a retry sends only those"
+                f"{len(failed)} of {len(numbers)} messages did not complete ({summary}); a retry sends "
+                "only those not sent, after checking whether each that may have been sent was"
             )
         results = [message.as_dict() for message in messages]
         return results[0] if single else results
+
+
+def _outcome(number: str, error: BaseException) -> str:
+    """Say what became of the message to ``number`` whose create or read-back failed with ``error``.
+
+    :param number: the recipient.
+    :param error: what stopped it.
+    """
+    from .create_once import CreatedEarlierError, may_have_taken_effect
+
+    if isinstance(error, CreatedEarlierError):
+        cause = error.error
+        return (
+            f"{number}: sent by an earlier try as {error.sid}, but reading it back failed "
+            f"({type(cause).__name__}: {cause})"
+        )
+    if may_have_taken_effect(error):
+        return f"{number}: may have been sent, its answer was lost ({type(error).__name__}: {error})"
+    return f"{number}: not sent ({type(error).__name__}: {error})"

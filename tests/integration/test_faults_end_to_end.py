@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections import Counter
@@ -230,3 +231,42 @@ def test_a_task_killed_by_sigkill_right_after_its_create_adopts_it_on_the_retry(
         second = _attempt_log(airflow, "texts", 2)
         assert f"An earlier try created sms {first_text['sid']}; adopting it" in second, second[-3000:]
         assert second.count("No sms from an earlier try was found; creating it now") == 2, second[-3000:]
+
+
+# --- What a failed try says about each message ----------------------------------------------------
+
+
+@pytest.fixture
+def emulator(twilio2008_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch, airflow_db: None) -> Any:
+    """The emulator, with the default connection pointing at it and a metadata DB."""
+    twilio2008_emulator.set_connection_env(monkeypatch)
+    return twilio2008_emulator
+
+
+def test_a_retry_that_cannot_read_back_an_earlier_sms_says_it_was_sent_not_that_it_was_not(
+    emulator: EmulatorHandle, capfd: pytest.CaptureFixture[str]
+) -> None:
+    numbers = ["4155550181", "4155550182"]
+    # Try 1: one of the two creates gets a 500 (nothing sent); the other is sent.
+    emulator.add_fault("error500", count=1, method="POST", path="/SMS/Messages$")
+    # Try 2: reading back the message try 1 sent fails, the hook's re-tries included.
+    emulator.add_fault("error503", count=4, method="GET", path="/SMS/Messages/SM", retry_after=0)
+    result = run_dag("twilio2008_test_send_sms", to=numbers)
+    assert result.state == "success", result.states
+    assert result.tries("sms") == 3
+
+    sent = {sms["to"]: sms["sid"] for sms in emulator.state()["sms"]}
+    assert sorted(sent) == numbers
+    output = "".join(capfd.readouterr())
+    # Try 2's summary says which message an earlier try sent, with the SID the emulator holds.
+    said = set(
+        re.findall(
+            r"(\d{10}): sent by an earlier try as (SM[0-9a-f]{32}), but reading it back failed", output
+        )
+    )
+    assert len(said) == 1, said
+    ((earlier, sid),) = said
+    assert sent[earlier] == sid
+    assert "were not sent" not in output and f"{earlier}: not sent" not in output
+    (other,) = set(numbers) - {earlier}
+    assert f"{other}: not sent (Twilio2008ServerError: POST " in output  # try 1's summary
