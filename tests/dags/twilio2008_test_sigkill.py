@@ -1,6 +1,6 @@
 """A DAG whose first try dies by SIGKILL right after its create got its 201 (real processes only).
 
-``tests/integration/test_sigkill_after_create.py`` runs it under a real scheduler and
+``tests/integration/test_faults_end_to_end.py`` runs it under a real scheduler and
 LocalExecutor: each task's try 1 kills its own task-runner process with ``SIGKILL`` as soon as
 the ``POST`` that creates a call (``call``) or the first SMS (``texts``) has returned its
 record, before the operator can note the SID anywhere. Try 2 must adopt what try 1 created:
@@ -16,35 +16,39 @@ from __future__ import annotations
 import os
 import signal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pendulum
 from airflow.sdk import DAG
 
-from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
 from airflow_provider_twilio2008.operators.calls import MakeCallOperator
 from airflow_provider_twilio2008.operators.sms import SendSMSOperator
+
+if TYPE_CHECKING:
+    from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
 
 CALLED = "4155550134"
 TEXTED = ["4155550161", "4155550162", "4155550163"]
 
 
-class _DiesAfterFirstCreate(Twilio2008Hook):
-    """A hook whose process is killed with SIGKILL once a create returned, on try 1 only.
+def _dies_after_first_create(try_number: int) -> Twilio2008Hook:
+    """Return a hook whose process is killed with SIGKILL once a create returned, on try 1 only.
+
+    Built when the task runs: the hook (and ``requests``) stay out of the DAG file's parse.
 
     :param try_number: the try running; only try 1 dies.
     """
+    from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
 
-    def __init__(self, try_number: int) -> None:
-        super().__init__()
-        self.try_number = try_number
+    class DiesAfterFirstCreate(Twilio2008Hook):
+        def send_request(self, request: Any) -> Any:
+            """Send the request; on try 1, die right after a create's answer was read."""
+            record = super().send_request(request)
+            if request.method == "POST" and try_number == 1:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return record
 
-    def send_request(self, request: Any) -> Any:
-        """Send the request; on try 1, die right after a create's answer was read."""
-        record = super().send_request(request)
-        if request.method == "POST" and self.try_number == 1:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return record
+    return DiesAfterFirstCreate()
 
 
 class _KilledMakeCall(MakeCallOperator):
@@ -58,7 +62,7 @@ class _KilledMakeCall(MakeCallOperator):
     @cached_property
     def hook(self) -> Twilio2008Hook:
         """Return the hook that dies after the create on try 1."""
-        return _DiesAfterFirstCreate(self._try)
+        return _dies_after_first_create(self._try)
 
 
 class _KilledSendSMS(SendSMSOperator):
@@ -72,7 +76,7 @@ class _KilledSendSMS(SendSMSOperator):
     @cached_property
     def hook(self) -> Twilio2008Hook:
         """Return the hook that dies after the first create on try 1."""
-        return _DiesAfterFirstCreate(self._try)
+        return _dies_after_first_create(self._try)
 
 
 with DAG(

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_twilio2008.emulator.faults import FaultRule
+from airflow_provider_twilio2008.emulator.faults import KINDS, FaultRule
 from airflow_provider_twilio2008.emulator.server import EmulatorConfig, EmulatorServer
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
 from tests.dags.twilio2008_test_faults import (
@@ -90,7 +90,8 @@ def test_the_dag_fits_the_faults() -> None:
     # A create the server runs late (after LATENCY_MS) must have happened before the retry looks.
     assert RETRY_DELAY > LATENCY_MS / 1000 - CLIENT_TIMEOUT + 1
     assert len(set(CALLED)) == len(set(TEXTED)) == 100 and sum(map(len, BATCHES)) == 100
-    assert [FaultRule.from_json(rule).kind for rule in FAULTS]  # every rule is one the emulator knows
+    assert {FaultRule.from_json(rule).kind for rule in FAULTS} == set(KINDS)  # every kind of fault
+    assert {rule.get("after", False) for rule in FAULTS if rule["kind"] == "drop"} == {False, True}
     assert round(sum(rule["probability"] for rule in FAULTS), 6) == 0.2
 
 
@@ -104,6 +105,7 @@ def test_100_calls_and_100_sms_through_20_percent_faults_are_each_created_once(
     elapsed = time.monotonic() - started
     faults = emulator.control("GET", "faults")
     emulator.clear_faults()
+    handled = emulator.control("GET", "requests")["count"]
 
     tis = result.run.get_task_instances()
     states = Counter((ti.task_id, str(ti.state)) for ti in tis)
@@ -135,9 +137,9 @@ def test_100_calls_and_100_sms_through_20_percent_faults_are_each_created_once(
 
     tries = Counter(ti.task_id for ti in tis for _ in range(ti.try_number))
     print(
-        f"\nfaults end to end: {elapsed:.1f} s, {faults['injected']} faults injected "
-        f"(latency not counted), task tries {dict(tries)} for 110 task instances, "
-        f"at most {max(ti.try_number for ti in tis)} tries of {RETRIES + 1}"
+        f"\nfaults end to end: {elapsed:.1f} s, {faults['injected']} faults injected (latency not "
+        f"counted), {handled} REST requests reached the API, task tries {dict(tries)} for 110 task "
+        f"instances, at most {max(ti.try_number for ti in tis)} tries of {RETRIES + 1}"
     )
     assert faults["injected"] >= 20  # the faults really happened
     assert max(ti.try_number for ti in tis) > 1  # and some tasks needed their retries
