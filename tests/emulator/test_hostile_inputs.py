@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
+import psutil
 import pytest
 import requests
 from conftest import Api, wait_for
@@ -495,17 +496,33 @@ def test_a_form_over_64_kib_is_413_chunked_or_not(api: Api) -> None:
     assert (
         response.status_code == 413 and response.json()["TwilioResponse"]["RestException"]["Status"] == "413"
     )
+    assert sms_count(api) == 0
+
+
+def test_an_endless_chunked_form_is_cut_at_the_cap_without_growing_the_server(api: Api) -> None:
+    # The emulator runs in this process: its memory is ours. Before the cap, 100 MB were read
+    # into memory, then decoded and parsed (the hostile test saw 50 -> 451 MB).
+    process = psutil.Process()
+    before = process.memory_info().rss
+    sent = 0
 
     def chunks() -> Iterator[bytes]:
+        nonlocal sent
         yield f"From={SEED}&To=4155550100&Body=".encode()
-        for _ in range(40):  # 2.5 MB, never announced in a Content-Length
+        for _ in range(1600):  # 100 MiB, never announced in a Content-Length
+            sent += 65536
             yield b"y" * 65536
 
+    started = time.monotonic()
     try:
-        chunked = api.post("SMS/Messages", data=chunks())
-        assert chunked.status_code == 413
+        status = api.post("SMS/Messages", data=chunks(), timeout=30).status_code
     except requests.ConnectionError:
-        pass  # the server answered 413 and closed before the client finished sending
+        status = 413  # the server answered 413 and closed while the client was still sending
+    grown = (process.memory_info().rss - before) / 2**20
+    print(f"\nendless form: cut after {sent / 2**20:.1f} MiB sent, server grew {grown:.1f} MiB")
+    assert status == 413
+    assert sent < 50 * 2**20 and grown < 50
+    assert time.monotonic() - started < 10
     assert sms_count(api) == 0
 
 
