@@ -106,3 +106,43 @@ def text_in(emulator: Any, **text: str) -> dict[str, Any]:
     :returns: the stored message (``sid``, ``from_``, ``to``, ``body``, ``flags``, ...).
     """
     return emulator.control("POST", "inbound/sms", {"To": "5005550006", **text})
+
+
+def secret_forms(account_sid: str, auth_token: str) -> dict[str, str]:
+    """Return, by name, every form of an account's credentials that must never be written anywhere.
+
+    The Auth Token, the ``sid:token`` pair and the Basic credentials (base64 of the pair, padding
+    dropped so that it is found inside longer base64 text too; the URL-safe alphabet as well
+    when it differs).
+
+    :param account_sid: the Account SID.
+    :param auth_token: its Auth Token.
+    """
+    import base64
+
+    pair = f"{account_sid}:{auth_token}".encode()
+    forms = {
+        "Auth Token": auth_token,
+        "sid:token": pair.decode(),
+        "Basic credentials": base64.b64encode(pair).decode().rstrip("="),
+    }
+    url_safe = base64.urlsafe_b64encode(pair).decode().rstrip("=")
+    if url_safe != forms["Basic credentials"]:
+        forms["Basic credentials (URL-safe)"] = url_safe
+    return forms
+
+
+def credential_leaks(sources: dict[str, str], forms: dict[str, str]) -> list[tuple[str, str]]:
+    """Return ``(source, form)`` for each collected text holding a form of the credentials.
+
+    The Auth Token (hex digits) is also looked for in any letter case.
+
+    :param sources: collected text, by where it came from.
+    :param forms: :func:`secret_forms`.
+    """
+    found = []
+    for source, text in sources.items():
+        for name, secret in forms.items():
+            if secret in text or (name == "Auth Token" and secret.lower() in text.lower()):
+                found.append((source, name))
+    return found

@@ -36,7 +36,7 @@ from tests.dags.twilio2008_test_faults import (
     RETRY_DELAY,
     TEXTED,
 )
-from tests.helpers import run_dag
+from tests.helpers import credential_leaks, run_dag, secret_forms
 from tests.test_airflow_processes import STARTUP_TIMEOUT, Airflow, _airflow_env, _api_ready, _free_port
 
 #: Seconds the client waits for an answer (the connections' ``timeout`` extra).
@@ -233,6 +233,18 @@ def test_a_task_killed_by_sigkill_right_after_its_create_adopts_it_on_the_retry(
         second = _attempt_log(airflow, "texts", 2)
         assert f"An earlier try created sms {first_text['sid']}; adopting it" in second, second[-3000:]
         assert second.count("No sms from an earlier try was found; creating it now") == 2, second[-3000:]
+
+    # Nothing the real processes wrote holds the credentials: their output, the task logs (the
+    # supervisor's account of the kill included), the metadata database: every file of the home.
+    written = {
+        str(path.relative_to(airflow.home)): path.read_bytes().decode("latin-1")
+        for path in sorted(airflow.home.rglob("*"))
+        if path.is_file()
+    }
+    assert {"proc/scheduler.log", "airflow.db"} <= set(written), sorted(written)
+    assert any(call["sid"] in text for name, text in written.items() if name.startswith("logs/"))
+    forms = secret_forms(emulator.account_sid, emulator.auth_token)
+    assert credential_leaks(written, forms) == []
 
 
 # --- What a failed try says about each message ----------------------------------------------------

@@ -41,7 +41,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_twilio2008.emulator.banner import CONN_LINE
-from tests.helpers import DagResult, run_dag
+from tests.helpers import DagResult, credential_leaks, run_dag, secret_forms
 
 STARTUP_TIMEOUT = 30.0
 #: What the poller logs when a round failed (the trigger keeps waiting).
@@ -104,38 +104,6 @@ def _basic(emulator: EmulatorProcess) -> str:
     return base64.b64encode(f"{emulator.account_sid}:{emulator.auth_token}".encode()).decode()
 
 
-def secret_forms(account_sid: str, auth_token: str) -> dict[str, str]:
-    """Return every form of the credentials that must not appear, by name.
-
-    :param account_sid: the account.
-    :param auth_token: its token.
-    """
-    pair = f"{account_sid}:{auth_token}".encode()
-    forms = {
-        "Auth Token": auth_token,
-        "sid:token": pair.decode(),
-        "Basic credentials": base64.b64encode(pair).decode().rstrip("="),
-    }
-    url_safe = base64.urlsafe_b64encode(pair).decode().rstrip("=")
-    if url_safe != forms["Basic credentials"]:
-        forms["Basic credentials (URL-safe)"] = url_safe
-    return forms
-
-
-def leaks(sources: dict[str, str], forms: dict[str, str]) -> list[tuple[str, str]]:
-    """Return ``(source, form)`` for each source holding a form of the credentials.
-
-    :param sources: collected text by source.
-    :param forms: :func:`secret_forms`.
-    """
-    found = []
-    for source, text in sources.items():
-        for name, secret in forms.items():
-            if secret in text or (name == "Auth Token" and secret.lower() in text.lower()):
-                found.append((source, name))
-    return found
-
-
 def test_the_scan_finds_each_form_of_the_credentials() -> None:
     sid, token = "AC" + "0123456789abcdef" * 2, "fedcba9876543210" * 2
     forms = secret_forms(sid, token)
@@ -146,7 +114,7 @@ def test_the_scan_finds_each_form_of_the_credentials() -> None:
         "uri": f"http://{sid}:{token}@host/",
         "ok": sid,
     }
-    assert leaks(sources, forms) == [
+    assert credential_leaks(sources, forms) == [
         ("log", "Auth Token"),
         ("xcom", "Basic credentials"),
         ("uri", "Auth Token"),
@@ -358,5 +326,6 @@ def test_no_source_of_an_example_run_holds_the_auth_token(
         seen["trigger output"] = POLLER_WARNING in sources["task logs and trigger output"]
     assert [source for source, ok in seen.items() if not ok] == []
 
-    found = leaks(sources, secret_forms(emulator.account_sid, emulator.auth_token))
+    print(f"\n{example.dag_id}: scanned", {source: len(text) for source, text in sources.items()})
+    found = credential_leaks(sources, secret_forms(emulator.account_sid, emulator.auth_token))
     assert not found, f"credentials found (source, form): {found}"
