@@ -8,6 +8,11 @@ answers lost after it ran (dropped, truncated mid-body, or cut into unparseable 
 latency past the client's timeout. The emulator's fault dice are seeded. Every task must
 succeed (with retries), and the emulator must hold exactly one call per number called and one
 SMS per number texted: a create that may have taken effect is adopted, never sent again.
+
+Also here: a task whose process is killed with ``SIGKILL`` right after its create got its 201,
+under a real scheduler and LocalExecutor (``tests/dags/twilio2008_test_sigkill.py``), adopts
+the call or SMS on its retry; and a failed try of an SMS list says, per number, whether it was
+not sent, may have been sent, or was sent by an earlier try but could not be read back.
 """
 
 from __future__ import annotations
