@@ -25,9 +25,11 @@ Choices where the reference says *inferred* or is silent:
   TwiML; ``text/plain`` is the reply itself (decoded with the ``charset`` of ``Content-Type``,
   else UTF-8, leading and trailing white space removed); an empty or all-blank text sends
   nothing. A text longer than 160 characters sends nothing and writes a Notification with code
-  21605 (the code of a too long ``Body``). Any other type fails with 12300, an unparsable or
-  invalid document with 12100, a non-2xx status or an unreachable URL with 11200 (redirects are
-  followed, as a browser would).
+  21605 (the code of a too long ``Body``); a text holding a character XML cannot carry (NUL,
+  another control character but tab/newline/carriage return, U+FFFE, U+FFFF) sends nothing and
+  writes one with 12100, as an unparsable document does (see :mod:`.xml_text`). Any other type
+  fails with 12300, an unparsable or invalid document with 12100, a non-2xx status or an
+  unreachable URL with 11200 (redirects are followed, as a browser would).
 - Every failure writes a Notification with ``Log`` 0 (error, as call fetch failures do), an
   empty ``CallSid``, ``RequestURL``, ``RequestMethod``, ``RequestVariables`` (every parameter
   sent, form-encoded), ``ResponseHeaders`` (``Content-Type: ...``) and ``ResponseBody``.
@@ -94,6 +96,7 @@ from .twiml import (
     TwimlError,
     parse_sms_twiml,
 )
+from .xml_text import illegal_character
 
 __all__ = [
     "COOKIE_IDLE_SECONDS",
@@ -270,6 +273,10 @@ class _Exchange:
                 raise _Failure(DOCUMENT_PARSE_FAILURE, f"Document parse failure: {exc}", response) from None
         if media_type == "text/plain":
             text = response.text.strip()
+            code_point = illegal_character(text)
+            if code_point is not None:
+                message = f"Document parse failure: the SMS reply holds {code_point}, which XML cannot carry"
+                raise _Failure(DOCUMENT_PARSE_FAILURE, message, response)
             if len(text) > SMS_BODY_MAX:
                 message = f"SMS reply is {len(text)} characters long, over {SMS_BODY_MAX}: nothing sent"
                 raise _Failure(REPLY_TOO_LONG, message, response)

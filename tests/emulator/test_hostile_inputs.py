@@ -254,6 +254,19 @@ def test_an_apps_answer_holding_control_characters_is_logged_xml_safe(
     every_read_works(api)
 
 
+def test_a_text_reply_holding_a_nul_is_not_texted_and_is_logged(api: Api, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/reply").respond_with_data("thanks\x00!", content_type="text/plain")
+    seed = api.page("IncomingPhoneNumbers", IncomingPhoneNumber).items[0]
+    urls = {"Url": httpserver.url_for("/voice"), "SmsUrl": httpserver.url_for("/reply")}
+    assert api.post(f"IncomingPhoneNumbers/{seed.sid}", urls).status_code == 200
+    response = control(api.emulator, "POST", "inbound/sms", {"From": "4155550100", "To": SEED, "Body": "hi"})
+    assert response.status_code == 201, response.text
+    notes = wait_for(lambda: api.page("Notifications", Notification).items)
+    assert notes[0].error_code == 12100 and "U+0000" in (notes[0].message_text or "")
+    assert [m.body for m in api.page("SMS/Messages", SmsMessage).items] == ["hi"]  # no reply was sent
+    every_read_works(api)
+
+
 def test_values_written_straight_into_the_store_never_break_a_read(api: Api) -> None:
     sms = parse_record(send_sms(api, "clean").content, SmsMessage)
     # Once sent, no task of the emulator writes the row again.
