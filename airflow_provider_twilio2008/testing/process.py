@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from ..emulator.banner import CONN_ENV, CONN_LINE, carries_token
+from ..emulator.banner import CONN_ENV, CONN_LINE, TOKEN_LINE, carries_token
 
 __all__ = ["CONN_ENV", "CONN_LINE", "start_emulator_process"]
 
@@ -18,8 +18,8 @@ def start_emulator_process(
     """Start ``python -m airflow_provider_twilio2008.emulator`` on a free port.
 
     :param time_scale: simulated seconds per real second.
-    :param echo: called with each start-up line before the connection line (never a line that
-        holds the Auth Token: neither that one nor the ``Auth Token:`` line).
+    :param echo: called with each start-up line before the connection line, never with the Auth
+        Token: the ``Auth Token:`` line comes as ``Auth Token: <not shown>``.
     :param timeout: seconds to wait for the connection line.
     :return: the running process (the caller terminates it) and the connection URI.
     """
@@ -34,8 +34,8 @@ def start_emulator_process(
             break
         if line.startswith(CONN_LINE):
             return process, line.strip()[len(CONN_LINE) :]
-        if echo is not None and not carries_token(line):
-            echo(line.rstrip())
+        if echo is not None:
+            echo(f"{TOKEN_LINE}<not shown>" if carries_token(line) else line.rstrip())
     process.kill()
     process.wait()
     raise RuntimeError("the emulator did not print its connection line; see its output above")
