@@ -16,14 +16,16 @@ are applied at every start (also to an existing ``--db``) and kept through
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ..api.errors import Twilio2008ValidationError
 from ..api.validate import url as checked_url
 from .banner import banner_lines
-from .faults import FaultRule
+from .faults import MAX_LATENCY_MS, MAX_RETRY_AFTER, FaultRule
 from .server import EmulatorConfig, EmulatorServer
 
 __all__ = ["build_parser", "main"]
@@ -61,10 +63,21 @@ def _method(value: str) -> str:
     return value.upper()
 
 
+def _bounded_int(maximum: int) -> Any:
+    """Return an argparse type: a whole number from 0 to ``maximum``."""
+
+    def parse(value: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,9}", value.strip()) or int(value) > maximum:
+            raise argparse.ArgumentTypeError(f"a whole number from 0 to {maximum}")
+        return int(value)
+
+    return parse
+
+
 def _positive(value: str) -> float:
     number = float(value)
-    if number <= 0:
-        raise argparse.ArgumentTypeError("must be positive")
+    if not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError("must be a positive, finite number")
     return number
 
 
@@ -106,7 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--fault-503", type=_probability, default=0.0, metavar="P", help="chance of a 503 with Retry-After"
     )
     faults.add_argument(
-        "--retry-after", type=int, default=1, metavar="S", help="Retry-After of injected 503s"
+        "--retry-after",
+        type=_bounded_int(MAX_RETRY_AFTER),
+        default=1,
+        metavar="S",
+        help="Retry-After of injected 503s",
     )
     faults.add_argument(
         "--fault-drop", type=_probability, default=0.0, metavar="P", help="chance of a dropped connection"
@@ -115,7 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--fault-truncate", type=_probability, default=0.0, metavar="P", help="chance of a truncated body"
     )
     faults.add_argument(
-        "--latency-ms", type=int, default=0, metavar="MS", help="latency added to every request"
+        "--latency-ms",
+        type=_bounded_int(MAX_LATENCY_MS),
+        default=0,
+        metavar="MS",
+        help="latency added to every request",
     )
     faults.add_argument("--fault-seed", type=int, help="seed of the fault dice (reproducible runs)")
     parser.add_argument("--access-log", action="store_true", help="log every request (paths only)")

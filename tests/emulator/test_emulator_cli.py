@@ -258,6 +258,11 @@ def test_voice_and_sms_url_flags_set_the_seed_number(
         ("--sms-url", "ftp://example.com/sms", "absolute http(s) URL"),
         ("--sms-url", "/relative/sms", "absolute http(s) URL"),
         ("--sms-method", "PUT", "GET or POST"),
+        ("--voice-url", "http://127.0.0.1/a\r\nX-Injected: 1", "U+000D"),
+        ("--retry-after", "-1", "from 0 to 86400"),
+        ("--latency-ms", "999999999", "from 0 to 300000"),
+        ("--time-scale", "inf", "finite"),
+        ("--time-scale", "nan", "finite"),
     ],
 )
 def test_url_flags_refuse_what_is_not_an_http_url(flag: str, value: str, message: str) -> None:
