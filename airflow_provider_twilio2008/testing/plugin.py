@@ -134,7 +134,7 @@ class EmulatorHandle:
             raise AssertionError(f"control {method} {path} failed: {exc.code} {exc.read()!r}") from None
 
     def add_fault(self, kind: str, **fields: Any) -> Any:
-        """Add a fault rule (see :mod:`airflow_provider_twilio2008.emulator.faults`).
+        """Add a fault rule for this account's REST requests (see :mod:`..emulator.faults`).
 
         :param kind: ``error500``, ``error503``, ``latency``, ``drop``, ``truncate`` or ``cut``.
         :param fields: ``probability``, ``count``, ``method``, ``path``, ``retry_after``,
@@ -143,7 +143,7 @@ class EmulatorHandle:
         return self.control("POST", "faults", {"kind": kind, **fields})
 
     def clear_faults(self) -> None:
-        """Remove every fault rule."""
+        """Remove every fault rule of this account."""
         self.control("DELETE", "faults")
 
     def script_callee(
@@ -182,7 +182,7 @@ class EmulatorHandle:
         return self.control("GET", "state")
 
     def reset(self) -> None:
-        """Delete every resource except accounts; clear faults and scripts."""
+        """Delete this account's resources (its 5005550006 comes back); clear its faults and scripts."""
         self.control("POST", "reset")
 
     def stop(self) -> None:
