@@ -174,10 +174,12 @@ def _int_attribute(node: Any, name: str, where: dict[str, str]) -> int:
     raw = node.get(name)
     if raw is None or raw.strip() == "":
         return 0
-    try:
-        return int(raw)
-    except ValueError:
-        raise Twilio2008ResponseError(f"paging attribute {name}={raw!r} is not an integer", **where) from None
+    if not re.fullmatch(r"[0-9]{1,18}", raw.strip()):
+        shown = raw if len(raw) <= 40 else raw[:40] + "..."
+        raise Twilio2008ResponseError(
+            f"paging attribute {name}={shown!r} is not a whole number in ASCII digits", **where
+        )
+    return int(raw.strip())
 
 
 def parse_page(body: bytes, record_type: type[R], *, method: str = "", path: str = "") -> Page[R]:
@@ -238,7 +240,8 @@ def parse_rest_exception(body: bytes) -> RestException | None:
 
     def integer(name: str) -> int | None:
         raw = child(name)
-        return int(raw) if raw is not None and re.fullmatch(r"[0-9]+", raw.strip()) else None
+        # Status and Code are small numbers; anything else (a megabyte of digits) is no number.
+        return int(raw) if raw is not None and re.fullmatch(r"[0-9]{1,9}", raw.strip()) else None
 
     return RestException(integer("Status") or 0, child("Message") or "", integer("Code"), child("MoreInfo"))
 

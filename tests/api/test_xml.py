@@ -193,3 +193,20 @@ def test_rendered_list_carries_paging_attributes_in_order() -> None:
     assert '<Calls page="0" numpages="2" pagesize="1" total="2" start="0" end="0"' in text
     assert 'nextpageuri="/n"' in text and "<CallSegmentSid/>" in text
     assert xml.parse_page(text.encode(), Call) == page
+
+
+@pytest.mark.parametrize("page", ["٣", "²", "1e3", "-1", "9" * 5000])
+def test_a_paging_attribute_must_be_ascii_digits(page: str) -> None:
+    body = f'<TwilioResponse><Calls page="{page}" numpages="1"/></TwilioResponse>'.encode()
+    with pytest.raises(Twilio2008ResponseError, match="paging attribute page="):
+        xml.parse_page(body, Call)
+
+
+def test_a_rest_exception_with_a_megabyte_of_digits_reads_as_no_number() -> None:
+    digits = "9" * 5000
+    body = (
+        f"<TwilioResponse><RestException><Status>{digits}</Status><Message>m</Message>"
+        f"<Code>{digits}</Code></RestException></TwilioResponse>"
+    ).encode()
+    found = xml.parse_rest_exception(body)
+    assert found is not None and (found.status, found.code, found.message) == (0, None, "m")

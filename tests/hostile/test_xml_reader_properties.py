@@ -140,12 +140,6 @@ def test_pages_with_garbage_attributes_give_a_page_or_a_response_error(record_ty
     read_page(document(data.draw(page_xml(record_type))), record_type)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="api/xml.py parse_rest_exception: int() of a <Status> or <Code> of more than 4,300 digits "
-    "raises a bare ValueError (reported to the owner of the XML reader; remove this mark with the fix)",
-)
 @QUICK
 @given(
     st.fixed_dictionaries(
