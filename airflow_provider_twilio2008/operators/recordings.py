@@ -7,6 +7,7 @@ core and ``ObjectStoragePath`` (fsspec) are imported when the task runs.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
@@ -111,6 +112,10 @@ class DownloadRecordingOperator(BaseOperator):
         name = f"{self.recording_sid}.{fmt}"
         if isinstance(raw, str) and not raw.strip():
             raise Twilio2008ValidationError("destination", "missing", _DESTINATION_FORMS)
+        # \udc80-\udcff stay allowed: they are how Python spells a non-UTF-8 byte of a file name.
+        if isinstance(raw, str) and re.search("[\x00\ud800-\udc7f\udd00-\udfff]", raw):
+            problem = "holds a NUL or a lone surrogate, which no file or object path can"
+            raise Twilio2008ValidationError("destination", problem, _DESTINATION_FORMS)
         if isinstance(raw, ObjectStoragePath) or (isinstance(raw, str) and "://" in raw):
             target = raw if isinstance(raw, ObjectStoragePath) else ObjectStoragePath(raw)
             slash = isinstance(raw, str) and raw.endswith("/")

@@ -178,6 +178,9 @@ def test_where_the_file_system_ignores_transactions_a_new_partial_object_is_dele
         ({"recording_sid": "CA" + "0" * 32}, "recording_sid", "a recording SID"),
         ({"destination": " "}, "destination", "a local path, or an object storage URL"),
         ({"destination": 42}, "destination", "a local path, or an object storage URL"),
+        ({"destination": "/tmp/x\x00/y.wav"}, "destination", "a local path, or an object storage URL"),
+        ({"destination": "/tmp/x\ud800.wav"}, "destination", "a local path, or an object storage URL"),
+        ({"destination": "file:///tmp/x\x00.wav"}, "destination", "a local path, or an object storage URL"),
     ],
 )
 def test_bad_input_is_refused_before_any_request(
