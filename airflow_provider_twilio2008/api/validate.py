@@ -32,6 +32,7 @@ __all__ = [
     "CODES",
     "INVALID_PARAMETER",
     "SidKind",
+    "XML_ILLEGAL",
     "area_code",
     "choice",
     "enumeration",
@@ -148,8 +149,10 @@ def _show(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "...'"
 
 
-#: Characters no XML 1.0 document can carry, plus lone surrogates (which no UTF-8 text can).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters XML 1.0 cannot carry (outside its ``Char`` production): the C0 controls but tab,
+#: newline and carriage return; lone surrogates (which no UTF-8 text can hold either); U+FFFE and
+#: U+FFFF. The one definition: the checks here refuse them, the writers of :mod:`.xml` replace them.
+XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: The same, plus tab, line breaks and DEL: what a one-line label must not hold.
 _NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 #: What the accepted-form messages say about characters.
@@ -315,7 +318,7 @@ def sms_body(value: object, field: str = "body") -> str:
         raise Twilio2008ValidationError(
             field, f"{len(value)} characters long", accepted, param="Body", code=CODES["sms_body_too_long"]
         )
-    problem = _bad_character(value, _NOT_XML)
+    problem = _bad_character(value, XML_ILLEGAL)
     if problem is not None:
         raise Twilio2008ValidationError(field, problem, accepted, param="Body", code=INVALID_PARAMETER)
     return value
@@ -360,7 +363,7 @@ def text(
         raise refuse(f"{_show(value)} is blank")
     if len(value) > max_length:
         raise refuse(f"{len(value)} characters long")
-    problem = _bad_character(value, _NOT_ONE_LINE if one_line else _NOT_XML)
+    problem = _bad_character(value, _NOT_ONE_LINE if one_line else XML_ILLEGAL)
     if problem is not None:
         raise refuse(problem)
     return value

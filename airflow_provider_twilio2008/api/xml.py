@@ -16,6 +16,7 @@ from lxml import etree
 
 from .errors import Twilio2008ApiError, Twilio2008ResponseError, api_error_for_status
 from .records import PAGE_ATTRIBUTES, PAGE_URI_ATTRIBUTES, Page, Record
+from .validate import XML_ILLEGAL
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -277,9 +278,6 @@ def api_error_from_body(
     )
 
 
-#: Characters XML 1.0 cannot carry (outside its ``Char`` production): the C0 controls but tab,
-#: newline and carriage return; lone surrogates; U+FFFE and U+FFFF.
-XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: What the writers put in place of each character XML cannot carry (U+FFFD REPLACEMENT CHARACTER).
 XML_REPLACEMENT = "\ufffd"
 

@@ -42,15 +42,6 @@ __all__ = [
     "respond",
 ]
 
-_REASONS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-}
-
 
 class RestError(Exception):
     """An error answer, rendered as a RestException in the requested representation.
