@@ -19,7 +19,9 @@ Kinds:
 
 - ``error500``: answer 500 with a RestException, without running the request.
 - ``error503``: answer 503 with ``Retry-After: {retry_after}``, without running the request.
-- ``latency``: wait ``latency_ms`` before handling the request (combines with other kinds).
+- ``latency``: wait ``latency_ms`` before handling the request (combines with other kinds). The
+  request body is read first, so a request whose client gives up during the wait still runs,
+  as a request that reached Twilio did: a create can land after the client's timeout.
 - ``drop``: close the connection without any response. With ``after=true`` the request is
   run first (the resource is created) and only the answer is lost.
 - ``truncate``: send the headers with the full ``Content-Length`` but only half the body, then
@@ -47,6 +49,7 @@ from typing import Any
 from ..api import paths
 from ..api.representations import render
 from ..api.xml import RestException
+from .bodies import FORM_LIMIT
 from .path_pattern import PathPattern
 
 __all__ = ["KINDS", "MAX_LATENCY_MS", "MAX_RETRY_AFTER", "FaultInjector", "FaultMiddleware", "FaultRule"]
@@ -275,9 +278,12 @@ class FaultMiddleware:
         if not faults:
             await self.app(scope, receive, send)
             return
-        for rule in faults:
-            if rule.kind == "latency" and rule.latency_ms > 0:
-                await asyncio.sleep(rule.latency_ms / 1000)
+        if any(rule.kind == "latency" and rule.latency_ms > 0 for rule in faults):
+            # The request arrived before the delay: it runs even if the client gives up meanwhile.
+            receive = await _arrived(receive)
+            for rule in faults:
+                if rule.kind == "latency" and rule.latency_ms > 0:
+                    await asyncio.sleep(rule.latency_ms / 1000)
         kinds = {rule.kind: rule for rule in faults if rule.kind != "latency"}
         if "drop" in kinds and not kinds["drop"].after:
             await _close(send)
@@ -330,3 +336,23 @@ class FaultMiddleware:
 
 async def _swallow(message: dict[str, Any]) -> None:
     """Discard an ASGI message (the answer of a request whose connection is dropped after)."""
+
+
+async def _arrived(receive: Any) -> Any:
+    """Read the request's body now (up to just over the form cap) and return a receive that replays it.
+
+    :param receive: the ASGI receive callable of the request.
+    """
+    buffered: list[dict[str, Any]] = []
+    size = 0
+    while size <= FORM_LIMIT:
+        message = await receive()
+        buffered.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+        size += len(message.get("body", b""))
+
+    async def replay() -> dict[str, Any]:
+        return buffered.pop(0) if buffered else await receive()
+
+    return replay

@@ -77,6 +77,23 @@ def test_latency_delays_answers(api: Api) -> None:
     assert time.monotonic() - started >= 0.3
 
 
+def test_a_create_whose_client_gave_up_during_latency_still_lands(api: Api) -> None:
+    # Twilio runs a request that reached it, even when the client timed out waiting for the answer.
+    api.emulator.add_fault("latency", latency_ms=1500, count=1, method="POST")
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(
+            api.url("SMS/Messages"),
+            data={"From": "5005550006", "To": "4155550100", "Body": "late"},
+            auth=api.emulator.auth,
+            timeout=0.5,
+        )
+    deadline = time.monotonic() + 10
+    while api.page("SMS/Messages", SmsMessage).total == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (message,) = api.page("SMS/Messages", SmsMessage).items
+    assert message.body == "late"
+
+
 def test_probability_and_replace(api: Api) -> None:
     api.emulator.control(
         "POST", "faults", {"rules": [{"kind": "error500", "probability": 0.5}], "replace": True}
