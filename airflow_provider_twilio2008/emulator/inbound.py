@@ -30,6 +30,7 @@ Choices where the reference says *inferred* or is silent:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -40,7 +41,7 @@ from ..api.errors import Twilio2008ValidationError
 from ..api.validate import INVALID_PARAMETER, phone_number, sms_body
 from .auth import authenticate
 from .bodies import JSON_LIMIT, BodyRefused, read_body
-from .inbound_calls import NotOurNumber, receive_call
+from .inbound_calls import receive_call
 from .inbound_sms import receive_sms
 from .numbers import NotReceivable
 from .rest import RestError
@@ -90,18 +91,26 @@ def _fields(raw: bytes, names: tuple[str, ...] = SMS_FIELDS) -> dict[str, Any]:
     return data
 
 
-async def inbound_sms(request: Request) -> Response:
-    """Text one of the account's numbers from the outside world (see the module docstring)."""
+async def _inbound(
+    request: Request,
+    names: tuple[str, ...],
+    read: Callable[[dict[str, Any]], tuple[str, ...]],
+    act: Callable[..., Any],
+) -> Response:
+    """Authenticate, read and check the JSON fields, then act; answer 201 with what was made.
+
+    :param request: the control request.
+    :param names: the required JSON fields.
+    :param read: turns the fields into the checked arguments of ``act`` (raises validation errors).
+    :param act: ``act(emu, account_sid, *arguments)`` makes the message or call.
+    """
     emu: Emulator = request.app.state.emu
     try:
         account_sid = authenticate(emu, request)
     except RestError as error:
         return _error(401, error.message, headers=error.headers)
     try:
-        data = _fields(await read_body(request, JSON_LIMIT, emu.body_timeout))
-        from_ = phone_number(data["From"], "From", param="From", allow_short_code=True)
-        to = phone_number(data["To"], "To", param="To")
-        body = sms_body(data["Body"], "Body")
+        arguments = read(_fields(await read_body(request, JSON_LIMIT, emu.body_timeout), names))
     except BodyRefused as refused:
         return _error(refused.status, refused.message, headers=refused.headers)
     except JsonFieldError as exc:
@@ -109,34 +118,29 @@ async def inbound_sms(request: Request) -> Response:
     except Twilio2008ValidationError as exc:
         return _error(400, str(exc), exc.field)
     try:
-        message = receive_sms(emu, account_sid, from_, to, body)
+        made = act(emu, account_sid, *arguments)
     except NotReceivable as exc:
         return _error(exc.status, exc.message, "To")
-    return SafeJSONResponse(message.as_dict(), status_code=201)
+    return SafeJSONResponse(made.as_dict(), status_code=201)
+
+
+def _sms_fields(data: dict[str, Any]) -> tuple[str, ...]:
+    from_ = phone_number(data["From"], "From", param="From", allow_short_code=True)
+    return from_, phone_number(data["To"], "To", param="To"), sms_body(data["Body"], "Body")
+
+
+def _call_fields(data: dict[str, Any]) -> tuple[str, ...]:
+    return phone_number(data["From"], "From", param="From"), phone_number(data["To"], "To", param="To")
+
+
+async def inbound_sms(request: Request) -> Response:
+    """Text one of the account's numbers from the outside world (see the module docstring)."""
+    return await _inbound(request, SMS_FIELDS, _sms_fields, receive_sms)
 
 
 async def inbound_call(request: Request) -> Response:
     """Call one of the account's numbers from the outside world (see the module docstring)."""
-    emu: Emulator = request.app.state.emu
-    try:
-        account_sid = authenticate(emu, request)
-    except RestError as error:
-        return _error(401, error.message, headers=error.headers)
-    try:
-        data = _fields(await read_body(request, JSON_LIMIT, emu.body_timeout), CALL_FIELDS)
-        from_ = phone_number(data["From"], "From", param="From")
-        to = phone_number(data["To"], "To", param="To")
-    except BodyRefused as refused:
-        return _error(refused.status, refused.message, headers=refused.headers)
-    except JsonFieldError as exc:
-        return _error(400, exc.message, exc.field, code=INVALID_PARAMETER)
-    except Twilio2008ValidationError as exc:
-        return _error(400, str(exc), exc.field)
-    try:
-        call = receive_call(emu, account_sid, from_, to)
-    except NotOurNumber as exc:
-        return _error(404, exc.message, "To")
-    return SafeJSONResponse(call.as_dict(), status_code=201)
+    return await _inbound(request, CALL_FIELDS, _call_fields, receive_call)
 
 
 ROUTES = [

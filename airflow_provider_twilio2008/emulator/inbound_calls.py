@@ -39,34 +39,16 @@ Choices where the reference says *inferred* or is silent:
 
 from __future__ import annotations
 
-from ..api.records import Call, CallFlags, CallStatus, IncomingPhoneNumber
+from ..api.records import Call, CallFlags, CallStatus
 from .live_call import LiveCall, run_answered
+from .numbers import owned_number
 from .state import Emulator
 from .store import new_sid, now
 
-__all__ = ["ANSWER_SECONDS", "NotOurNumber", "receive_call", "start_inbound_call"]
+__all__ = ["ANSWER_SECONDS", "receive_call", "start_inbound_call"]
 
 #: Simulated seconds between an incoming call arriving and being answered.
 ANSWER_SECONDS = 1.0
-
-
-class NotOurNumber(LookupError):
-    """The called number is not one of the account's IncomingPhoneNumbers.
-
-    :param number: the normalised number.
-    """
-
-    def __init__(self, number: str) -> None:
-        self.number = number
-        self.message = f"To: {number} is not one of this account's IncomingPhoneNumbers"
-        super().__init__(self.message)
-
-
-def _called_number(emu: Emulator, account_sid: str, number: str) -> IncomingPhoneNumber:
-    for row in emu.store.find(IncomingPhoneNumber, account_sid):
-        if row.record.phone_number == number:
-            return row.record
-    raise NotOurNumber(number)
 
 
 def receive_call(emu: Emulator, account_sid: str, from_: str, to: str) -> Call:
@@ -76,9 +58,9 @@ def receive_call(emu: Emulator, account_sid: str, from_: str, to: str) -> Call:
     :param account_sid: the account owning ``to``.
     :param from_: the normalised caller.
     :param to: the normalised number called (one of the account's IncomingPhoneNumbers).
-    :raises NotOurNumber: when ``to`` is not one of the account's numbers.
+    :raises NotReceivable: when ``to`` is not one of the account's numbers (404).
     """
-    number = _called_number(emu, account_sid, to)
+    number = owned_number(emu, account_sid, to)
     stamp = now()
     call = Call(
         sid=new_sid("CA"),

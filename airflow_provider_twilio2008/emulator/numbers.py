@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from ..api.records import IncomingPhoneNumber, OutgoingCallerId
 from .state import Emulator
+from .store import Row
 
-__all__ = ["NotReceivable", "caller_id_sid", "sms_number"]
+__all__ = ["NotReceivable", "caller_id_sid", "owned_number", "sms_number"]
 
 
 class NotReceivable(LookupError):
-    """The texted number cannot receive this account's SMS.
+    """The number called or texted cannot receive this account's call or SMS.
 
     :param status: the HTTP status the control endpoint answers (404 not owned, 400 toll-free).
     :param message: what is wrong, naming ``To``.
@@ -45,6 +46,24 @@ def caller_id_sid(emu: Emulator, account_sid: str, number: str, *, sms: bool = F
     return None
 
 
+def _owned_row(emu: Emulator, account_sid: str, number: str) -> Row:
+    for row in emu.store.find(IncomingPhoneNumber, account_sid):
+        if row.record.phone_number == number:
+            return row
+    raise NotReceivable(404, f"To: {number} is not one of this account's IncomingPhoneNumbers")
+
+
+def owned_number(emu: Emulator, account_sid: str, number: str) -> IncomingPhoneNumber:
+    """Return the account's IncomingPhoneNumber ``number`` (a phone calls or texts it).
+
+    :param emu: the emulator.
+    :param account_sid: the account.
+    :param number: a normalised phone number.
+    :raises NotReceivable: (404) not one of the account's numbers.
+    """
+    return _owned_row(emu, account_sid, number).record
+
+
 def sms_number(emu: Emulator, account_sid: str, number: str) -> IncomingPhoneNumber:
     """Return the account's IncomingPhoneNumber ``number`` if it can receive SMS.
 
@@ -53,9 +72,7 @@ def sms_number(emu: Emulator, account_sid: str, number: str) -> IncomingPhoneNum
     :param number: a normalised phone number.
     :raises NotReceivable: not one of the account's numbers (404), or a toll-free one (400).
     """
-    for row in emu.store.find(IncomingPhoneNumber, account_sid):
-        if row.record.phone_number == number:
-            if row.extra.get("type") == "tollfree":
-                raise NotReceivable(400, f"To: {number} is a toll-free number; they receive no SMS")
-            return row.record
-    raise NotReceivable(404, f"To: {number} is not one of this account's IncomingPhoneNumbers")
+    row = _owned_row(emu, account_sid, number)
+    if row.extra.get("type") == "tollfree":
+        raise NotReceivable(400, f"To: {number} is a toll-free number; they receive no SMS")
+    return row.record
