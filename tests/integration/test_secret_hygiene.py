@@ -229,6 +229,7 @@ class Example:
     :param conf: the run's conf.
     :param env: environment variables the DAG reads at parse time.
     :param faults: emulator fault rules set before the run.
+    :param callees: emulator callee scripts set before the run (number -> fields).
     :param state: the run's expected end state.
     :param deferrable: whether tasks defer (so triggers run and leave kwargs and output).
     :param rendered: a value the rendered template fields must show (``{base_url}`` is filled).
@@ -239,6 +240,7 @@ class Example:
     conf: dict[str, Any] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
     faults: list[dict[str, Any]] = field(default_factory=list)
+    callees: dict[str, dict[str, Any]] = field(default_factory=dict)
     state: str = "success"
     deferrable: bool = False
     rendered: str = "{base_url}"
@@ -247,7 +249,14 @@ class Example:
 
 EXAMPLES = [
     Example("twilio2008_survey_call", conf={"recordings_dir": "{tmp_path}"}),
-    Example("twilio2008_survey_call_deferrable", faults=[FAIL_ONE_CALL_ROUND], deferrable=True),
+    # The callee speaks long enough (2 s at time scale 50) that the call is still going when the
+    # task first checks it, however slow the machine: the task defers and its trigger polls.
+    Example(
+        "twilio2008_survey_call_deferrable",
+        faults=[FAIL_ONE_CALL_ROUND],
+        callees={"4155550134": {"record_seconds": 100}},
+        deferrable=True,
+    ),
     # The failing fan-out: error texts in the logs, and the failure notifier's rendering and SMS.
     Example(
         "twilio2008_sms_fanout",
@@ -260,6 +269,7 @@ EXAMPLES = [
     Example(
         "twilio2008_oncall_escalation",
         env={"TWILIO2008_ACK_WAIT_SECONDS": "4"},
+        conf={"twiml_url": "{base_url}/twiml/pause?length=60"},  # a call that lasts, as above
         faults=[FAIL_ONE_CALL_ROUND],
         deferrable=True,
     ),
@@ -287,7 +297,12 @@ def test_no_source_of_an_example_run_holds_the_auth_token(
         monkeypatch.setenv(name, value)
     if example.faults:
         emulator.control("POST", "faults", {"rules": example.faults, "replace": True})
-    conf = {name: str(value).format(tmp_path=tmp_path) for name, value in example.conf.items()}
+    for number, script in example.callees.items():
+        emulator.control("PUT", f"callees/{number}", script)
+    conf = {
+        name: str(value).format(tmp_path=tmp_path, base_url=emulator.base_url)
+        for name, value in example.conf.items()
+    }
     started_wall, started = time.time(), datetime.now(timezone.utc)
     result = run_dag(example.dag_id, **conf)
     assert result.state == example.state, result.states
