@@ -90,6 +90,14 @@ def get_provider_info() -> dict[str, Any]:
                         "description": "Your Twilio number used as Caller / From when a task names none.",
                         "schema": {"type": ["string", "null"]},
                     },
+                    "create_settle": {
+                        "label": "Create settle time (seconds)",
+                        "description": (
+                            "After a call or SMS create whose answer was lost, a retry waits this "
+                            "long for it to land before creating again."
+                        ),
+                        "schema": {"type": ["number", "null"], "default": 60, "minimum": 0, "maximum": 3600},
+                    },
                 },
             }
         ],

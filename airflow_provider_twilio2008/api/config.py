@@ -4,8 +4,9 @@ The connection maps as: login = Account SID, password = Auth Token, host = base 
 (default ``https://api.twilio.com``; a host without a scheme means https), port = optional,
 extra = ``timeout`` (seconds to connect and for each read, default 30; one attempt as a whole
 ends within 3 × the timeout, see :data:`~.exchange.DEADLINE_FACTOR`), ``retries`` (re-tries of
-a failed request, default 3) and ``default_from`` (the caller number used when an operation is given
-none). Extras written by older connection forms as ``extra__twilio2008__<name>`` are read too.
+a failed request, default 3), ``default_from`` (the caller number used when an operation is given
+none) and ``create_settle`` (seconds a create whose answer was lost may still take to land before
+a retry creates again, default 60; see :mod:`.reconcile`). Extras written by older connection forms as ``extra__twilio2008__<name>`` are read too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from . import validate
 from .errors import Twilio2008ValidationError
 from .paths import API_VERSION, DEFAULT_BASE_URL
+from .reconcile import DEFAULT_SETTLE
 
 __all__ = ["EXTRA_FIELDS", "ClientConfig"]
 
@@ -25,7 +27,14 @@ CONN_TYPE = "twilio2008"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 #: Extras the connection understands, with their defaults.
-EXTRA_FIELDS = {"timeout": DEFAULT_TIMEOUT, "retries": DEFAULT_RETRIES, "default_from": None}
+EXTRA_FIELDS = {
+    "timeout": DEFAULT_TIMEOUT,
+    "retries": DEFAULT_RETRIES,
+    "default_from": None,
+    "create_settle": DEFAULT_SETTLE,
+}
+#: The longest ``create_settle`` accepted (an hour: a retry waits this long before creating).
+MAX_SETTLE = 3600.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class ClientConfig:
         the server answers, ends within :data:`~.exchange.DEADLINE_FACTOR` (3) × this.
     :param retries: how many times a retryable failure is tried again.
     :param default_from: the caller/sender number used when an operation names none.
+    :param create_settle: seconds after an outcome-unknown create before a retry may create again.
     :param ignored_extras: extra keys that were not understood (reported, not used).
     """
 
@@ -48,6 +58,7 @@ class ClientConfig:
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
     default_from: str | None = None
+    create_settle: float = DEFAULT_SETTLE
     ignored_extras: tuple[str, ...] = ()
 
     @classmethod
@@ -91,6 +102,7 @@ class ClientConfig:
         chosen_timeout = timeout if timeout is not None else known.get("timeout", DEFAULT_TIMEOUT)
         chosen_retries = retries if retries is not None else known.get("retries", DEFAULT_RETRIES)
         default_from = known.get("default_from")
+        settle = known.get("create_settle", DEFAULT_SETTLE)
         return cls(
             base_url=base_url_from(host, port),
             account_sid=account_sid,
@@ -102,6 +114,7 @@ class ClientConfig:
                 if default_from is None
                 else validate.phone_number(default_from, "default_from", allow_short_code=True)
             ),
+            create_settle=validate.seconds(settle, "create_settle", maximum=MAX_SETTLE),
             ignored_extras=tuple(sorted(extras)),
         )
 
@@ -137,15 +150,7 @@ def _plain_extras(extra: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _positive_number(value: Any, name: str) -> float:
-    try:
-        number = -1.0 if isinstance(value, bool) else float(value)
-    except (TypeError, ValueError):
-        number = -1.0
-    if not 0 < number <= 3600:
-        raise Twilio2008ValidationError(
-            name, f"{value!r} is not usable", "a number of seconds above 0, at most 3600"
-        )
-    return number
+    return validate.seconds(value, name, maximum=3600, allow_zero=False)
 
 
 def base_url_from(host: str | None, port: int | None) -> str:

@@ -144,6 +144,8 @@ class Twilio2008ApiError(Twilio2008Error):
     :param method: the request method.
     :param path: the request path (no credentials, no query).
     :param retry_after: seconds the server asked to wait (``Retry-After``), if any.
+    :param rest_exception: the body was Twilio's ``RestException`` (the API itself answered,
+        not a proxy in front of it).
     """
 
     def __init__(
@@ -156,6 +158,7 @@ class Twilio2008ApiError(Twilio2008Error):
         method: str = "",
         path: str = "",
         retry_after: float | None = None,
+        rest_exception: bool = False,
     ) -> None:
         self.status = status
         self.message = message
@@ -164,6 +167,7 @@ class Twilio2008ApiError(Twilio2008Error):
         self.method = method
         self.path = path
         self.retry_after = retry_after
+        self.rest_exception = rest_exception
         parts = [f"HTTP {status}"]
         if code is not None:
             parts.append(f"Twilio code {code}")
@@ -180,6 +184,7 @@ class Twilio2008ApiError(Twilio2008Error):
             "method": self.method,
             "path": self.path,
             "retry_after": self.retry_after,
+            "rest_exception": self.rest_exception,
         }
         return (_rebuild_api_error, (type(self), self.status, self.message, kwargs))
 

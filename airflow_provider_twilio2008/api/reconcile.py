@@ -1,42 +1,70 @@
-"""Finding the call or SMS an earlier attempt may have created, so a retry never creates it twice.
+"""Telling whether a create took effect, and finding the record it made, so a retry never creates twice.
 
-Before a task sends ``POST /Calls`` or ``POST /SMS/Messages`` it records an :class:`Intent`
-(what it is about to create, and when). When a later attempt finds an intent without a SID (the
-answer was lost, or the worker died between the create and recording its SID), it lists the
-account's calls or messages to that number from that caller, newest first, and keeps those
-created inside the intent's window (:func:`matches`):
+The 2008 API has no idempotency key, so these rules are ours. Before a task sends
+``POST /Calls`` or ``POST /SMS/Messages`` it records an :class:`Intent`: what it is about to
+create, and when, **on the server's clock** (:mod:`.clock`). What happens next:
 
-- exactly one match: that is the record the earlier attempt created; adopt it;
-- none: the earlier attempt created nothing; creating now is safe;
-- several: we cannot tell which is ours; the task fails and says what to check.
+- the answer is read: the intent gets the SID, and a later try adopts that record;
+- the answer says nothing was created (:func:`created_nothing`: a 4xx, a 429 or 503, a 5xx
+  carrying a ``RestException``, a connection never opened): the intent is ended, and the
+  retry creates;
+- anything else (the answer was lost, a 5xx without a Twilio body, a 2xx that could not be
+  read, a worker that died mid-request) leaves the intent open: the create may have taken
+  effect, or may still be on its way. The retry waits until :attr:`Intent.settle_until`,
+  then lists the account's records to that number and keeps those :func:`matches` accepts:
+  one is adopted, none means nothing was created (the retry creates), several cannot be told
+  apart (the task fails and says what to check).
 
-Choices (the 2008 API has no idempotency key, so these are ours):
+:func:`matches` keeps a record only if the server created it inside the intent's own window
+(from :attr:`Intent.created_after`, the server's time just before the request, to
+:attr:`Intent.settle_until`) and it carries every value the request set that the API reports
+back: ``Called`` and ``Caller`` for a call (and the ``Flags`` API bit, when reported); ``To``,
+``From`` and ``Body`` for an SMS. A call or text made by another task before this one's create
+is therefore never taken for it, however recently it was made.
 
-- The window runs from :data:`CLOCK_SKEW` seconds before the intent to ``window`` seconds
-  after it (by default :data:`DEFAULT_WINDOW`, longer than any create with its retries takes),
-  so a later, unrelated call to the same number is not taken for ours.
-- An SMS must also have the same body. A call must have been placed through the API
-  (``Flags`` API bit), when the server reports flags.
-- Numbers are compared as the API writes them (after :func:`.validate.phone_number`).
+Choices:
+
+- The settle period (:data:`DEFAULT_SETTLE`, 60 s, the connection's ``create_settle`` extra):
+  how long after a request was sent it may still be carried out. 60 s is the idle timeout of
+  the common front ends (a load balancer gives up on a request it has held 60 s, and a request
+  cannot reach the API after its connection is gone), and several times the longest hold seen
+  in tests (10 s). A retry waits at most this long plus one request deadline.
+- The window's start is rounded down to the second: ``DateCreated`` has whole seconds. Two
+  creates with the same values in the same second (or the one before, the clock reading's
+  precision) cannot be told apart by anything the 2008 API reports.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from . import validate
+from .errors import (
+    Twilio2008ApiError,
+    Twilio2008OutcomeUnknownError,
+    Twilio2008TransportError,
+    Twilio2008ValidationError,
+)
 from .operations import ApiRequest
 from .records import Call, CallFlags, SmsMessage
 
-__all__ = ["CLOCK_SKEW", "DEFAULT_WINDOW", "Intent", "intent_for", "matches", "window_start"]
+__all__ = [
+    "DEFAULT_SETTLE",
+    "Intent",
+    "created_nothing",
+    "hold_seconds",
+    "intent_for",
+    "matches",
+    "may_have_taken_effect",
+]
 
-#: Seconds a server's clock may run behind ours.
-CLOCK_SKEW = 120.0
-#: Seconds after the intent in which the create can have happened.
-DEFAULT_WINDOW = 900.0
+#: Seconds a create whose outcome is unknown may still take to be carried out (see the module doc).
+DEFAULT_SETTLE = 60.0
+#: Seconds added to a window's end for the clock reading's precision (whole seconds, one round trip).
+CLOCK_PRECISION = 2.0
 
 
 @dataclass(frozen=True)
@@ -46,21 +74,27 @@ class Intent:
     :param kind: ``call`` or ``sms``.
     :param to: the number called or texted, as sent.
     :param from_: the caller or sender, as sent.
-    :param created_after: ISO-8601 UTC time just before the request was sent.
     :param body: the SMS text (SMS only).
+    :param created_after: ISO-8601 UTC time on the server's clock, whole seconds, at or before
+        the moment the request was sent.
+    :param settle_until: ISO-8601 UTC time on the server's clock after which a create that
+        may have been sent has either been carried out or never will be.
     :param sid: the SID, once the create's answer was read.
+    :param ended: the create certainly made nothing; a retry creates.
     """
 
     kind: Literal["call", "sms"]
     to: str
     from_: str
-    created_after: str
     body: str | None = None
+    created_after: str = ""
+    settle_until: str = ""
     sid: str | None = None
+    ended: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """Return the intent as a JSON-safe dict (for a task state store)."""
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        return {key: value for key, value in asdict(self).items() if value not in (None, False, "")}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Intent:
@@ -72,20 +106,75 @@ class Intent:
             kind=data["kind"],
             to=data["to"],
             from_=data["from_"],
-            created_after=data["created_after"],
             body=data.get("body"),
+            created_after=data.get("created_after", ""),
+            settle_until=data.get("settle_until", ""),
             sid=data.get("sid"),
+            ended=bool(data.get("ended", False)),
         )
 
     @property
-    def started(self) -> datetime:
+    def start(self) -> datetime:
         """Return :attr:`created_after` as an aware datetime."""
         return datetime.fromisoformat(self.created_after)
 
+    @property
+    def settled(self) -> datetime:
+        """Return :attr:`settle_until` as an aware datetime."""
+        return datetime.fromisoformat(self.settle_until)
+
+    def same_request(self, other: Intent) -> bool:
+        """Return whether ``other`` creates the same thing (kind, numbers and body).
+
+        :param other: another intent.
+        """
+        return (self.kind, self.to, self.from_, self.body) == (other.kind, other.to, other.from_, other.body)
+
+    def stamped(self, server_now: datetime, hold: float) -> Intent:
+        """Return this intent as sent now: its window opens at ``server_now`` (rounded down) for ``hold`` s.
+
+        :param server_now: a time the server's clock has certainly reached.
+        :param hold: seconds after ``server_now`` in which the create may be carried out
+            (:func:`hold_seconds`).
+        """
+        start = server_now.astimezone(timezone.utc).replace(microsecond=0)
+        until = server_now + timedelta(seconds=hold + CLOCK_PRECISION)
+        return replace(
+            self, created_after=start.isoformat(), settle_until=until.isoformat(), sid=None, ended=False
+        )
+
+    def unsettled_at(self, server_now: datetime, settle: float) -> Intent:
+        """Return this intent with its settle time moved to ``settle`` s after ``server_now`` (not later than before).
+
+        After a create failed with an unknown outcome at ``server_now``, its request was sent
+        before then, so it is carried out by ``server_now + settle`` or never.
+
+        :param server_now: a time the server's clock has certainly reached.
+        :param settle: the settle period in seconds.
+        """
+        until = server_now + timedelta(seconds=settle + CLOCK_PRECISION)
+        if self.settle_until and self.settled <= until:
+            return self
+        return replace(self, settle_until=until.isoformat())
+
     def describe(self) -> str:
-        """Return a one-line description for error messages."""
+        """Return a one-line description for messages."""
         what = "call" if self.kind == "call" else "SMS"
-        return f"{what} from {self.from_} to {self.to} started at {self.created_after}"
+        return f"{what} from {self.from_} to {self.to} sent at {self.created_after or 'an unknown time'}"
+
+
+def hold_seconds(settle: float, timeout: float, retries: int, attempt_factor: float) -> float:
+    """Return how long after an intent is stamped its create may still be carried out.
+
+    The create is tried at most ``retries + 1`` times, each attempt ending within
+    ``attempt_factor x timeout``; the last one sent may then be held ``settle`` seconds.
+
+    :param settle: the settle period (``create_settle``).
+    :param timeout: the connection's request timeout.
+    :param retries: the connection's retries.
+    :param attempt_factor: the bound of one attempt, in timeouts (``exchange.DEADLINE_FACTOR``).
+    """
+    return settle + (retries + 1) * attempt_factor * timeout
 
 
 def intent_for(request: ApiRequest) -> Intent:
@@ -96,18 +185,38 @@ def intent_for(request: ApiRequest) -> Intent:
     """
     form = dict(request.form)
     if request.method == "POST" and request.record is Call and "Called" in form:
-        return Intent(kind="call", to=form["Called"], from_=form["Caller"], created_after="")
+        return Intent(kind="call", to=form["Called"], from_=form["Caller"])
     if request.method == "POST" and request.record is SmsMessage:
-        return Intent(kind="sms", to=form["To"], from_=form["From"], created_after="", body=form["Body"])
+        return Intent(kind="sms", to=form["To"], from_=form["From"], body=form["Body"])
     raise ValueError(f"{request.method} {request.path} creates neither a call nor an SMS")
 
 
-def window_start(intent: Intent) -> datetime:
-    """Return the earliest creation time a match may have.
+def created_nothing(error: BaseException) -> bool:
+    """Return whether a create that raised ``error`` certainly created nothing.
 
-    :param intent: the recorded intent.
+    True for bad input (never sent), a connection that could not be opened, and an error
+    answer that says the request was refused or not processed: any 4xx (429 included), a 503,
+    and a 5xx carrying Twilio's ``RestException``. False for everything else: a lost answer, a
+    5xx without a Twilio body (a proxy's 502/504 may hide a create still running), a 2xx that
+    could not be read, an unexpected exception.
+
+    :param error: what the create raised.
     """
-    return intent.started - timedelta(seconds=CLOCK_SKEW)
+    if isinstance(error, Twilio2008ValidationError):
+        return True
+    if isinstance(error, Twilio2008ApiError):
+        return error.status < 500 or error.status == 503 or error.rest_exception
+    if isinstance(error, Twilio2008OutcomeUnknownError):
+        return False
+    return isinstance(error, Twilio2008TransportError)
+
+
+def may_have_taken_effect(error: BaseException) -> bool:
+    """Return whether a create that raised ``error`` may have created its record (not :func:`created_nothing`).
+
+    :param error: what the create raised.
+    """
+    return not created_nothing(error)
 
 
 def _same_number(left: str | None, right: str) -> bool:
@@ -121,17 +230,13 @@ def _same_number(left: str | None, right: str) -> bool:
         return left == right
 
 
-def matches(
-    intent: Intent, records: Iterable[Call | SmsMessage], *, window: float = DEFAULT_WINDOW
-) -> list[Call | SmsMessage]:
-    """Return the records that the attempt behind ``intent`` may have created.
+def matches(intent: Intent, records: Iterable[Call | SmsMessage]) -> list[Call | SmsMessage]:
+    """Return the records that the create behind ``intent`` may have made.
 
-    :param intent: the recorded intent.
+    :param intent: a stamped intent.
     :param records: calls or messages to consider (any order).
-    :param window: seconds after the intent in which the create can have happened.
     """
-    earliest = window_start(intent)
-    latest = intent.started + timedelta(seconds=window)
+    earliest, latest = intent.start, intent.settled
     found: list[Call | SmsMessage] = []
     for record in records:
         created = record.date_created
@@ -147,7 +252,7 @@ def matches(
         else:
             if not _same_number(record.to, intent.to) or not _same_number(record.from_, intent.from_):
                 continue
-            if intent.body is not None and record.body != intent.body:
+            if record.body != intent.body:
                 continue
         found.append(record)
     return found

@@ -19,6 +19,7 @@ is known for a rule (lengths, ranges, enumerations) we chose :data:`INVALID_PARA
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ __all__ = [
     "phone_number",
     "regex",
     "require",
+    "seconds",
     "send_digits",
     "sid",
     "sms_body",
@@ -427,6 +429,40 @@ def integer_in_range(value: object, field: str, low: int, high: int, *, param: s
         raise Twilio2008ValidationError(
             field, f"{_show(value)} is out of range", accepted, param=param, code=INVALID_PARAMETER
         )
+    return number
+
+
+def seconds(
+    value: object, field: str, *, maximum: float = 86400.0 * 366, allow_zero: bool = True
+) -> float:
+    """Return ``value`` as a finite number of seconds in ``[0, maximum]`` (``(0, maximum]`` without zero).
+
+    Operator arguments (``poll_interval``, ``timeout``, ``recording_grace_period``) and
+    connection extras (``timeout``, ``create_settle``) are read here, so a ``"1"`` from a form or
+    a ``-1`` from a typo gets an error naming the field, not a bare ``TypeError`` later. An
+    ``int`` or ``float`` (not a ``bool``), or a string holding one, is read.
+
+    :param value: the number of seconds.
+    :param field: the argument name, for the error.
+    :param maximum: the largest accepted value.
+    :param allow_zero: whether ``0`` is accepted.
+    """
+    low = "0" if allow_zero else "above 0"
+    accepted = f"a number of seconds from {low} to {maximum:g}" if allow_zero else (
+        f"a number of seconds above 0, at most {maximum:g}"
+    )
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and len(value) <= 32:
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if number is None or math.isnan(number):
+        raise Twilio2008ValidationError(field, f"{_show(value)} is not a number", accepted)
+    if not (0 <= number <= maximum) or (number == 0 and not allow_zero):
+        raise Twilio2008ValidationError(field, f"{_show(value)} is out of range", accepted)
     return number
 
 

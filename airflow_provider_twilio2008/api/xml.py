@@ -275,6 +275,7 @@ def api_error_from_body(
         method=method,
         path=path,
         retry_after=retry_after,
+        rest_exception=found is not None,
     )
 
 

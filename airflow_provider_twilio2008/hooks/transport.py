@@ -40,6 +40,7 @@ from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 from urllib3.poolmanager import PoolManager
 
 from ..api import exchange
+from ..api.clock import ServerClock
 from ..api.config import ClientConfig
 from ..api.errors import (
     SecretRedactor,
@@ -340,6 +341,8 @@ class Transport:
         self.sleep = sleep
         self.policy = RetryPolicy(retries=config.retries)
         self.redactor = SecretRedactor(config.auth_token, config.account_sid)
+        #: The server's clock, from every answer's ``Date`` (see :mod:`..api.clock`).
+        self.clock = ServerClock()
         redact_library_logs(self.redactor, LIBRARY_LOGGERS)
         self.session = self._new_session()
 
@@ -431,6 +434,7 @@ class Transport:
         if watch.fired:  # the head was cut at the deadline (http.client takes a cut head as whole)
             response.close()
             return deadline_failure(self.config.timeout, sent=True)
+        self.clock.observe(response.headers.get("Date"), time.time())
         lowered = {name.lower(): value for name, value in response.headers.items()}
         reason = response.reason or ""
         if step.stream and response.status_code < 300:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any
 
 import requests
 from airflow.sdk import BaseHook
 
-from ..api.config import ClientConfig
+from ..api.clock import UNDATED_SKEW
+from ..api.config import EXTRA_FIELDS, ClientConfig
 from ..api.errors import Twilio2008Error, Twilio2008ValidationError
 from ..api.operations import ApiRequest
 from ..api.records import Page
@@ -25,7 +27,7 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
 
     The connection (type ``twilio2008``) holds the Account SID as login, the Auth Token as
     password, the base URL as host (default ``https://api.twilio.com``) and the extras
-    ``timeout``, ``retries`` and ``default_from``. Every method validates its arguments
+    ``timeout``, ``retries``, ``default_from`` and ``create_settle``. Every method validates its arguments
     locally first, so bad input fails before anything is sent; errors are
     :class:`~airflow_provider_twilio2008.api.errors.Twilio2008Error` subclasses.
 
@@ -65,9 +67,10 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
         config = ClientConfig.from_airflow_connection(conn, timeout=self._timeout, retries=self._retries)
         if config.ignored_extras:
             self.log.warning(
-                "Connection %s: ignoring unknown extra(s) %s (known: timeout, retries, default_from)",
+                "Connection %s: ignoring unknown extra(s) %s (known: %s)",
                 self.twilio_conn_id,
                 ", ".join(config.ignored_extras),
+                ", ".join(EXTRA_FIELDS),
             )
         return config
 
@@ -119,6 +122,28 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
         except Exception as exc:
             return False, f"{type(exc).__name__}: {exc}"
         return True, f"Connected to account {account.sid} ({account.friendly_name or 'no name'})"
+
+    def server_now(self) -> datetime:
+        """Return a time the API server's clock has certainly reached (UTC), from its answers' ``Date``.
+
+        Reconciling a create compares the server's ``DateCreated`` with the moment the create was
+        sent, so both are on the server's clock (see :mod:`~airflow_provider_twilio2008.api.clock`).
+        When no answer of the last hour was read, one ``GET`` of the account reads the clock. A
+        server that sends no ``Date`` (neither Twilio nor the emulator) is taken to run at most
+        :data:`~airflow_provider_twilio2008.api.clock.UNDATED_SKEW` seconds behind this machine.
+        """
+        clock = self.transport.clock
+        if not clock.fresh():
+            self.get_account()
+        now = clock.now()
+        if now is not None:
+            return now
+        self.log.warning(
+            "%s sends no Date header: assuming its clock is at most %g s behind this machine's",
+            self.config.base_url,
+            UNDATED_SKEW,
+        )
+        return datetime.now(timezone.utc) - timedelta(seconds=UNDATED_SKEW)
 
     def send_request(self, request: ApiRequest) -> Any:
         """Send any operation description from :mod:`~airflow_provider_twilio2008.api.operations`.

@@ -114,7 +114,7 @@ class MakeCallOperator(BaseOperator):
         from ..api.reconcile import intent_for
         from ..api.waiting import call_summary, parse_failed_statuses
         from ..links import push_link
-        from .create_once import Create, create_all
+        from .create_once import Create, create_all, timing_for
 
         hook = self.hook
         failed = parse_failed_statuses(self.failed_statuses) if self.wait_for_completion else None
@@ -140,6 +140,7 @@ class MakeCallOperator(BaseOperator):
                     candidates=lambda earlier: hook.list_calls(to=earlier.to, from_=earlier.from_),
                 )
             ],
+            timing=timing_for(hook),
         )
         if isinstance(call, BaseException):
             raise call

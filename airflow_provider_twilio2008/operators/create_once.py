@@ -1,45 +1,64 @@
-"""Create a call or SMS at most once across a task's tries, even if a worker dies mid-create.
+"""Create a call or SMS at most once across a task's tries, and only adopt what this task created.
 
 Airflow 3.3's ``ResumableJobMixin`` stores the external id in ``task_state_store`` *after*
 the create, so a worker that dies between the create and the store submits again. Here the
-task records an :class:`~airflow_provider_twilio2008.api.reconcile.Intent` *before* the
-``POST`` and its SID after it. A later try that finds:
+task records an :class:`~airflow_provider_twilio2008.api.reconcile.Intent` *before* each
+``POST`` (stamped on the server's clock) and its SID, or that it created nothing, after it.
+The rules of :mod:`airflow_provider_twilio2008.api.reconcile` decide; this module applies them:
 
-- an intent with a SID adopts that call or message (fetched again, never re-created);
-- an intent without a SID reconciles against the API (see
-  :mod:`airflow_provider_twilio2008.api.reconcile`): one match is adopted, none means the
-  earlier try created nothing, several fail the task with what to check.
+- an intent with a SID: that record is adopted (fetched again, never re-created);
+- an ended intent (the create certainly made nothing), or none: the create is sent now;
+- an open intent (the outcome is unknown): the try waits until the intent's settle time (a
+  create still held somewhere has landed by then), then reconciles: one match is adopted, none
+  means the create is sent now, several fail the task (:class:`CannotTellApartError`) with what
+  to check.
 
-A create whose answer was lost (``Twilio2008OutcomeUnknownError``, or an unreadable 2xx) is
-reconciled at once in the same try; when that cannot decide, the error is raised and the next
-try reconciles again.
+A create whose answer is lost is reconciled at once in the same try (it has usually landed);
+when that finds nothing, the error is raised and the next try waits for the settle time.
 
-On Airflow 3.2, which has no ``task_state_store``, nothing survives between tries, so every
-try after the first reconciles against the API with the window opening when the DAG run
-started: a call or SMS with the same numbers (and body) created since then is adopted if it is
-the only one, and the task fails rather than guess when there are several.
+On Airflow 3.2, which has no ``task_state_store``, nothing survives between tries: every try
+after the first reconciles with a window opening :data:`UNSTORED_SKEW` before the DAG run
+started (the scheduler's clock), so a call or SMS with the same values made by another task of
+the run may be adopted; the README says so.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api.errors import Twilio2008OutcomeUnknownError, Twilio2008ResponseError
-from ..api.reconcile import CLOCK_SKEW, DEFAULT_WINDOW, Intent, matches, window_start
+from airflow.sdk.exceptions import AirflowFailException
+
+from ..api.exchange import DEADLINE_FACTOR
+from ..api.reconcile import Intent, created_nothing, hold_seconds, matches
 from ..api.records import Call, SmsMessage
 
-__all__ = ["MAX_SCANNED", "Create", "CreatedEarlierError", "create_all", "may_have_taken_effect"]
+if TYPE_CHECKING:
+    from ..hooks.twilio2008 import Twilio2008Hook
+
+__all__ = [
+    "MAX_SCANNED",
+    "UNSTORED_SKEW",
+    "CannotTellApartError",
+    "Create",
+    "CreatedEarlierError",
+    "Timing",
+    "create_all",
+    "timing_for",
+]
 
 log = logging.getLogger(__name__)
 
 #: The most records a reconciliation reads before it gives up and fails the task.
 MAX_SCANNED = 5000
+#: Without a state store (Airflow 3.2): seconds before the DAG run's start a window opens.
+UNSTORED_SKEW = 120.0
 
 
 class CreatedEarlierError(Exception):
@@ -67,17 +86,73 @@ class CreatedEarlierError(Exception):
         return (type(self), (self.intent, self.error))
 
 
-def may_have_taken_effect(error: BaseException) -> bool:
-    """Return whether a create that failed with ``error`` may nevertheless have created its record.
+class CannotTellApartError(AirflowFailException):
+    """The create may have been made, and what the API lists cannot say which record (if any) it made.
 
-    True for a lost answer (:class:`~..api.errors.Twilio2008OutcomeUnknownError`) and an
-    unreadable one (:class:`~..api.errors.Twilio2008ResponseError`), the failures
-    :func:`create_all` reconciles; an error answer, a refused connection or bad input created
-    nothing.
+    Retrying cannot help, so the task fails at once; clearing it (after checking) creates.
 
-    :param error: what a create raised.
+    :param intent: the open intent.
+    :param why: what was found.
     """
-    return isinstance(error, Twilio2008OutcomeUnknownError | Twilio2008ResponseError)
+
+    def __init__(self, intent: Intent, why: str) -> None:
+        self.intent = intent
+        self.why = why
+        log_name = "calls" if intent.kind == "call" else "SMS log"
+        super().__init__(
+            f"an earlier try of this task may have created the {intent.describe()}, and it cannot be "
+            f"told apart ({why}). Check the account's {log_name} for that number: if none of them "
+            "was made by this task, clear the task and it creates it; nobody is called or texted "
+            "twice by a guess."
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle from the constructor's arguments."""
+        return (type(self), (self.intent, self.why))
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How the creates of one task read the server's clock and how long a create may take to land.
+
+    :param now: returns a time the server's clock has certainly reached.
+    :param settle: seconds an outcome-unknown create may still take to land (``create_settle``).
+    :param hold: seconds after stamping in which the create may be carried out.
+    :param sleep: how to wait.
+    """
+
+    now: Callable[[], datetime]
+    settle: float
+    hold: float
+    sleep: Callable[[float], None] = time.sleep
+
+
+def timing_for(hook: Twilio2008Hook) -> Timing:
+    """Return the timing of creates made through ``hook`` (its clock and its connection's settings).
+
+    :param hook: the hook that sends the creates.
+    """
+    config = hook.config
+    hold = hold_seconds(config.create_settle, config.timeout, config.retries, DEADLINE_FACTOR)
+    return Timing(now=hook.server_now, settle=config.create_settle, hold=hold)
+
+
+@dataclass
+class Create:
+    """One create to make at most once.
+
+    :param key: the state-store key of this create (one per recipient).
+    :param intent: what is about to be created (not yet stamped).
+    :param create: sends the create and returns the record.
+    :param fetch: fetches a record by SID.
+    :param candidates: lists the records an intent may have created, newest first.
+    """
+
+    key: str
+    intent: Intent
+    create: Callable[[], Any]
+    fetch: Callable[[str], Any]
+    candidates: Callable[[Intent], Iterable[Call | SmsMessage]]
 
 
 class _Ledger:
@@ -97,8 +172,8 @@ class _Ledger:
             self.store.set(key, intent.as_json())
 
 
-def _fallback_intent(context: Any, intent: Intent) -> Intent | None:
-    """Without a state store, a retry reconciles from the start of the DAG run (Airflow 3.2)."""
+def _fallback_intent(context: Any, intent: Intent, timing: Timing) -> Intent | None:
+    """Without a state store, a retry treats the create as possibly made since the DAG run started."""
     ti = context.get("ti") if context else None
     dag_run = context.get("dag_run") if context else None
     if ti is None or getattr(ti, "try_number", 1) <= 1:
@@ -106,99 +181,97 @@ def _fallback_intent(context: Any, intent: Intent) -> Intent | None:
     started = getattr(dag_run, "start_date", None) or getattr(ti, "start_date", None)
     if started is None:
         return None
-    return replace(intent, created_after=started.astimezone(timezone.utc).isoformat())
+    opened = started.astimezone(timezone.utc) - timedelta(seconds=UNSTORED_SKEW)
+    stamped = intent.stamped(opened, 0)
+    return stamped.unsettled_at(timing.now(), timing.settle)
 
 
 def _reconcile(intent: Intent, candidates: Callable[[Intent], Iterable[Call | SmsMessage]]) -> list[Any]:
     """Return the records matching ``intent``, reading at most :data:`MAX_SCANNED` candidates."""
-    earliest = window_start(intent)
-    now = datetime.now(timezone.utc)
-    window = max(DEFAULT_WINDOW, (now - intent.started).total_seconds() + CLOCK_SKEW)
     seen: list[Call | SmsMessage] = []
     for record in islice(candidates(intent), MAX_SCANNED + 1):
         seen.append(record)
         updated = record.date_updated or record.date_created
-        if isinstance(record, Call) and updated is not None and updated < earliest:
+        if isinstance(record, Call) and updated is not None and updated < intent.start:
             break  # calls are listed by DateUpdated, newest first: nothing older can match
     if len(seen) > MAX_SCANNED:
-        raise _unsure(intent, f"more than {MAX_SCANNED} records to compare")
-    return matches(intent, seen, window=window)
+        raise CannotTellApartError(intent, f"more than {MAX_SCANNED} records to compare")
+    return matches(intent, seen)
 
 
-def _unsure(intent: Intent, why: str) -> Exception:
-    from airflow.sdk.exceptions import AirflowFailException
-
-    return AirflowFailException(
-        f"an earlier try of this task may already have created the {intent.describe()}, and it cannot "
-        f"be told apart ({why}). Check the account's {'calls' if intent.kind == 'call' else 'SMS log'} "
-        "for that number; clear the task only if none was created by it, so nobody is called or "
-        "texted twice."
-    )
-
-
-@dataclass
-class Create:
-    """One create to make at most once.
-
-    :param key: the state-store key of this create (one per recipient).
-    :param intent: what is about to be created (``created_after`` is set when it is sent).
-    :param create: sends the create and returns the record.
-    :param fetch: fetches a record by SID.
-    :param candidates: lists the records an intent may have created, newest first.
-    """
-
-    key: str
-    intent: Intent
-    create: Callable[[], Any]
-    fetch: Callable[[str], Any]
-    candidates: Callable[[Intent], Iterable[Call | SmsMessage]]
+def _settle(intent: Intent, timing: Timing) -> None:
+    """Wait until a create that may have been sent under ``intent`` has landed or never will."""
+    while True:
+        left = (intent.settled - timing.now()).total_seconds()
+        if left <= 0:
+            return
+        log.info(
+            "The %s may still be on its way: waiting %.0f s (create_settle) before checking, so it "
+            "is not sent twice",
+            intent.describe(),
+            left,
+        )
+        timing.sleep(min(left, 60.0))
 
 
-def _earlier(create: Create, earlier: Intent | None) -> tuple[Any, Intent | None]:
-    """Resolve what an earlier try left: ``(record, None)`` adopted, ``(None, None)`` create now."""
-    if earlier is None or (earlier.kind, earlier.to, earlier.from_, earlier.body) != (
-        create.intent.kind,
-        create.intent.to,
-        create.intent.from_,
-        create.intent.body,
-    ):
+def _earlier(create: Create, earlier: Intent | None, timing: Timing) -> tuple[Any, Intent | None]:
+    """Resolve what an earlier try left: ``(record, adopted intent)``, or ``(None, None)``: create now."""
+    if earlier is None or earlier.ended or not earlier.same_request(create.intent):
         return None, None
     if earlier.sid:
-        log.info("Adopting %s created by an earlier try: %s", earlier.kind, earlier.sid)
+        log.info("Adopting the %s created by an earlier try: %s", earlier.describe(), earlier.sid)
         try:
             return create.fetch(earlier.sid), None
         except Exception as exc:
             raise CreatedEarlierError(earlier, exc) from exc
+    _settle(earlier, timing)
     found = _reconcile(earlier, create.candidates)
     if len(found) > 1:
-        raise _unsure(earlier, "found " + ", ".join(record.sid for record in found))
+        raise CannotTellApartError(earlier, "found " + ", ".join(record.sid for record in found))
     if found:
-        log.info("An earlier try created %s %s; adopting it", earlier.kind, found[0].sid)
+        log.info("The %s was created by an earlier try as %s: adopting it", earlier.describe(), found[0].sid)
         return found[0], replace(earlier, sid=found[0].sid)
-    log.info("No %s from an earlier try was found; creating it now", earlier.kind)
+    log.info("The %s of an earlier try was never created: creating it now", earlier.describe())
     return None, None
 
 
-def _send(create: Create, mine: Intent) -> Any:
-    """Send the create; when its answer is lost, look for it at once and adopt a single match."""
+@dataclass
+class _Sent:
+    """What one create's request came to: the record, or the error and the intent to keep."""
+
+    record: Any = None
+    error: BaseException | None = None
+    intent: Intent | None = None
+
+
+def _send(create: Create, mine: Intent, timing: Timing) -> _Sent:
+    """Send the create; when it may have taken effect, look for it at once and adopt a single match."""
     try:
-        return create.create()
+        return _Sent(record=create.create())
     except Exception as exc:
-        if not may_have_taken_effect(exc):
-            raise
-        # Lost answer, or a 2xx whose body could not be read: either way it may have taken effect.
+        if created_nothing(exc):
+            return _Sent(error=exc, intent=replace(mine, ended=True))
+        # Lost answer, a 5xx from in front of the API, or a 2xx that could not be read: the
+        # create may have taken effect, or may still.
         try:
-            found = _reconcile(mine, create.candidates)
+            kept = mine.unsettled_at(timing.now(), timing.settle)
+            found = _reconcile(kept, create.candidates)
         except Exception:
-            log.warning("Could not check whether the lost create took effect; the next try will")
-            raise exc from None
-        if len(found) != 1:
-            raise
-        log.info("The create's answer was lost but it took effect: adopting %s", found[0].sid)
-        return found[0]
+            log.warning("Could not check whether the %s took effect; the next try will", mine.describe())
+            return _Sent(error=exc)
+        if len(found) == 1:
+            log.info("The answer to the %s was lost but it took effect: adopting %s", mine.describe(), found[0].sid)
+            return _Sent(record=found[0])
+        log.warning(
+            "The %s may have been created (%s); the next try checks again after %s before creating",
+            mine.describe(),
+            type(exc).__name__,
+            kept.settle_until,
+        )
+        return _Sent(error=exc, intent=kept)
 
 
-def create_all(context: Any, creates: list[Create], *, workers: int = 1) -> list[Any]:
+def create_all(context: Any, creates: list[Create], *, timing: Timing, workers: int = 1) -> list[Any]:
     """Return, for each create, its record or the exception that stopped it; never create twice.
 
     The state store is only touched from the calling thread (Airflow's supervisor channel is
@@ -206,15 +279,17 @@ def create_all(context: Any, creates: list[Create], *, workers: int = 1) -> list
 
     :param context: the task context (its ``task_state_store``, ``ti`` and ``dag_run`` are used).
     :param creates: what to create.
+    :param timing: the server's clock and the settle period.
     :param workers: how many requests run at once.
     """
     ledger = _Ledger(context)
     results: list[Any] = [None] * len(creates)
-    earlier = [ledger.read(item.key) for item in creates]
     if ledger.store is None:
-        earlier = [_fallback_intent(context, item.intent) for item in creates]
+        earlier = [_fallback_intent(context, item.intent, timing) for item in creates]
+    else:
+        earlier = [ledger.read(item.key) for item in creates]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(creates)))) as pool:
-        resolved = list(pool.map(_capture(_earlier), creates, earlier))
+        resolved = list(pool.map(_capture(_earlier), creates, earlier, [timing] * len(creates)))
         pending: list[tuple[int, Intent]] = []
         for index, (item, outcome) in enumerate(zip(creates, resolved, strict=True)):
             if isinstance(outcome, BaseException):
@@ -225,15 +300,26 @@ def create_all(context: Any, creates: list[Create], *, workers: int = 1) -> list
                 ledger.write(item.key, adopted)
             if record is not None:
                 results[index] = record
-                continue
-            mine = replace(item.intent, created_after=datetime.now(timezone.utc).isoformat(), sid=None)
-            ledger.write(item.key, mine)  # before the POST: a dying worker leaves this behind
-            pending.append((index, mine))
-        sent = list(pool.map(_capture(_send), [creates[i] for i, _ in pending], [m for _, m in pending]))
+        todo = [index for index in range(len(creates)) if results[index] is None]
+        if todo:
+            server_now = timing.now()  # one reading for the whole batch, just before the POSTs
+            for index in todo:
+                mine = creates[index].intent.stamped(server_now, timing.hold)
+                ledger.write(creates[index].key, mine)  # before the POST: a dying worker leaves this
+                pending.append((index, mine))
+        sent = list(
+            pool.map(
+                _send, [creates[i] for i, _ in pending], [m for _, m in pending], [timing] * len(pending)
+            )
+        )
     for (index, mine), outcome in zip(pending, sent, strict=True):
-        results[index] = outcome
-        if not isinstance(outcome, BaseException):
-            ledger.write(creates[index].key, replace(mine, sid=outcome.sid))
+        if outcome.error is not None:
+            results[index] = outcome.error
+            if outcome.intent is not None:
+                ledger.write(creates[index].key, outcome.intent)
+        else:
+            results[index] = outcome.record
+            ledger.write(creates[index].key, replace(mine, sid=outcome.record.sid))
     return results
 
 

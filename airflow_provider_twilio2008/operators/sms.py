@@ -81,7 +81,7 @@ class SendSMSOperator(BaseOperator):
         from ..api.errors import Twilio2008ValidationError
         from ..api.reconcile import intent_for
         from ..links import push_link
-        from .create_once import Create, create_all
+        from .create_once import Create, create_all, timing_for
 
         hook = self.hook
         single = not isinstance(self.to, list | tuple)
@@ -129,7 +129,7 @@ class SendSMSOperator(BaseOperator):
             )
             for request, intent in zip(requests, intents, strict=True)
         ]
-        outcomes = create_all(context, creates, workers=workers)
+        outcomes = create_all(context, creates, timing=timing_for(hook), workers=workers)
         errors = [outcome if isinstance(outcome, BaseException) else None for outcome in outcomes]
         messages = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
         failed = [(number, error) for number, error in zip(numbers, errors, strict=True) if error is not None]
@@ -159,7 +159,8 @@ def _outcome(number: str, error: BaseException) -> str:
     :param number: the recipient.
     :param error: what stopped it.
     """
-    from .create_once import CreatedEarlierError, may_have_taken_effect
+    from ..api.reconcile import may_have_taken_effect
+    from .create_once import CreatedEarlierError
 
     if isinstance(error, CreatedEarlierError):
         cause = error.error
