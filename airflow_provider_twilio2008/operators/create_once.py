@@ -253,12 +253,13 @@ def _send(create: Create, mine: Intent, timing: Timing) -> _Sent:
             return _Sent(error=exc, intent=replace(mine, ended=True))
         # Lost answer, a 5xx from in front of the API, or a 2xx that could not be read: the
         # create may have taken effect, or may still.
+        kept = mine
         try:
             kept = mine.unsettled_at(timing.now(), timing.settle)
             found = _reconcile(kept, create.candidates)
         except Exception:
             log.warning("Could not check whether the %s took effect; the next try will", mine.describe())
-            return _Sent(error=exc)
+            return _Sent(error=exc, intent=kept)
         if len(found) == 1:
             log.info("The answer to the %s was lost but it took effect: adopting %s", mine.describe(), found[0].sid)
             return _Sent(record=found[0])

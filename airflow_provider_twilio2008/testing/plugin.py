@@ -101,16 +101,28 @@ class EmulatorHandle:
         return self.account_sid, self.auth_token
 
     def set_connection_env(
-        self, monkeypatch: pytest.MonkeyPatch, conn_id: str = "twilio2008_default", *, json_form: bool = False
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        conn_id: str = "twilio2008_default",
+        *,
+        json_form: bool = False,
+        **extra: Any,
     ) -> str:
         """Point the Airflow connection ``conn_id`` at this emulator for the test; return the variable name.
 
         :param monkeypatch: the test's ``monkeypatch`` fixture.
         :param conn_id: the connection id.
         :param json_form: use the JSON form instead of the URI.
+        :param extra: connection extras to set beside ``default_from`` (``timeout=1``,
+            ``create_settle=5``...); the JSON form is used when any is given.
         """
         name = f"AIRFLOW_CONN_{conn_id.upper()}"
-        monkeypatch.setenv(name, self.conn_json if json_form else self.conn_uri)
+        if extra:
+            form = json.loads(self.conn_json)
+            form["extra"] = {**form["extra"], **extra}
+            monkeypatch.setenv(name, json.dumps(form))
+        else:
+            monkeypatch.setenv(name, self.conn_json if json_form else self.conn_uri)
         return name
 
     def control(self, method: str, path: str, body: Any = None) -> Any:

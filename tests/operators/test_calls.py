@@ -14,7 +14,7 @@ from tests.helpers import run_dag
 @pytest.fixture
 def emulator(twilio2008_emulator: Any, monkeypatch: pytest.MonkeyPatch, airflow_db: None) -> Any:
     """The emulator, with the default connection pointing at it and a metadata DB."""
-    twilio2008_emulator.set_connection_env(monkeypatch)
+    twilio2008_emulator.set_connection_env(monkeypatch, create_settle=1)
     return twilio2008_emulator
 
 

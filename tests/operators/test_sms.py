@@ -15,7 +15,7 @@ NUMBERS = ["4155550101", "4155550102", "4155550103", "4155550104", "4155550105"]
 @pytest.fixture
 def emulator(twilio2008_emulator: Any, monkeypatch: pytest.MonkeyPatch, airflow_db: None) -> Any:
     """The emulator, with the default connection pointing at it and a metadata DB."""
-    twilio2008_emulator.set_connection_env(monkeypatch)
+    twilio2008_emulator.set_connection_env(monkeypatch, create_settle=1)
     return twilio2008_emulator
 
 
