@@ -239,13 +239,49 @@ def api_error_for_status(status: int) -> type[Twilio2008ApiError]:
     return _BY_STATUS.get(status, Twilio2008ApiError)
 
 
+#: A base64 run shorter than this is not looked for inside longer base64 (see :func:`_base64_forms`).
+_MIN_BASE64_CORE = 8
+#: The standard base64 alphabet's two letters that the URL-safe one replaces.
+_URLSAFE = str.maketrans("+/", "-_")
+
+
+def _base64_forms(secret: bytes) -> set[str]:
+    """Return every text the base64 of ``secret``, or of any bytes holding it, necessarily contains.
+
+    The whole encodings, in the standard and the URL-safe alphabets, padded and unpadded (a
+    ``Location`` or a JWT-like token drops the ``=``), each also percent-encoded (``+/=`` in a
+    query string). And, for each of the three byte alignments ``secret`` can have inside longer
+    bytes (``sid:token``, ``token=...``), the run of characters made of its bits alone: so the
+    base64 of any text that contains the secret is caught, not only of the forms foreseen here.
+
+    :param secret: the bytes to hide.
+    """
+    forms: set[str] = set()
+    for offset in range(3):
+        encoded = base64.b64encode(bytes(offset) + secret).decode("ascii")
+        if offset == 0:
+            runs = [encoded, encoded.rstrip("=")]
+        else:
+            # Character i carries bits [6i, 6i + 6): keep those that fall inside the secret.
+            start, end = -(-8 * offset // 6), 8 * (offset + len(secret)) // 6
+            runs = [encoded[start:end]] if end - start >= _MIN_BASE64_CORE else []
+        for run in runs:
+            for alphabet in (run, run.translate(_URLSAFE)):
+                forms.update((alphabet, quote(alphabet, safe="")))
+    forms.discard("")
+    return forms
+
+
 class SecretRedactor:
     """Blank out an account's Auth Token, in every form it can travel in, from text and errors.
 
     A hostile or broken server may echo what it received: the token itself (in any letter case,
     or percent-encoded), the ``AccountSid:AuthToken`` pair, or the ``Authorization: Basic`` value
-    (base64 of that pair). Each is replaced with :data:`REDACTED`. Both transports pass every
-    error they raise and every library message they log through one redactor.
+    (base64 of that pair). Base64 is looked for in the standard and the URL-safe alphabets,
+    padded or not, percent-encoded or not, of the pair and of the token alone, and inside the
+    base64 of any longer text holding the token (see :func:`_base64_forms`). Each is replaced
+    with :data:`REDACTED`. Both transports pass every error they raise and every library
+    message they log through one redactor.
 
     :param auth_token: the secret.
     :param account_sid: the Account SID, to recognise the Basic credentials built from it.
@@ -253,11 +289,12 @@ class SecretRedactor:
 
     def __init__(self, auth_token: str, account_sid: str = "") -> None:
         forms = {auth_token, quote(auth_token, safe="")}
-        if account_sid:
-            pair = f"{account_sid}:{auth_token}".encode()
-            forms.add(base64.b64encode(pair).decode())
-            forms.add(base64.urlsafe_b64encode(pair).decode())
+        if auth_token:
+            forms |= _base64_forms(auth_token.encode())
+            if account_sid:
+                forms |= _base64_forms(f"{account_sid}:{auth_token}".encode())
         forms.discard("")
+        # Longest first: where a whole encoding starts, it is masked whole, padding included.
         alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
         self._pattern = re.compile(alternatives, re.IGNORECASE) if alternatives else None
 

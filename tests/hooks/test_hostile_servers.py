@@ -29,6 +29,7 @@ from airflow_provider_twilio2008.api.errors import (
     REDACTED,
     Twilio2008ApiError,
     Twilio2008AuthenticationError,
+    Twilio2008BadRequestError,
     Twilio2008Error,
     Twilio2008OutcomeUnknownError,
     Twilio2008ResponseError,
@@ -82,7 +83,15 @@ TRANSPORTS = ["sync", "async"]
 #: Every form the secret could be echoed in.
 PAIR = f"{ACCOUNT_SID}:{AUTH_TOKEN}"
 BASIC_VALUE = base64.b64encode(PAIR.encode()).decode()
-SECRET_FORMS = (AUTH_TOKEN, AUTH_TOKEN.upper(), BASIC_VALUE, BASIC_AUTH, PAIR)
+#: The base64 of the pair and of the token alone, in both alphabets, without the padding that
+#: both need (67 and 32 bytes are not multiples of 3): what a ``Location`` or a JWT carries.
+UNPADDED = {
+    "pair": BASIC_VALUE.rstrip("="),
+    "pair-urlsafe": base64.urlsafe_b64encode(PAIR.encode()).decode().rstrip("="),
+    "token": base64.b64encode(AUTH_TOKEN.encode()).decode().rstrip("="),
+    "token-urlsafe": base64.urlsafe_b64encode(AUTH_TOKEN.encode()).decode().rstrip("="),
+}
+SECRET_FORMS = (AUTH_TOKEN, AUTH_TOKEN.upper(), BASIC_VALUE, BASIC_AUTH, PAIR, *UNPADDED.values())
 
 
 # --- playing a server to a transport ---------------------------------------------------------
@@ -481,6 +490,14 @@ ECHOES: list[tuple[str, Step, Script, type[Twilio2008Error]]] = [
      answer(500, "Internal Server Error", f"<html><pre>{ECHO}</pre></html>".encode(), "text/html"),
      Twilio2008ServerError),
     ("next-page-link", ("iterate", LIST_CALLS), answer(200, "OK", _echoing_page()), Twilio2008ResponseError),
+    ("redirect-unpadded-base64", ("record", GET_CALL),
+     raw_reply(f"HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:9/x?auth={UNPADDED['pair']}"
+               f"&u={UNPADDED['pair-urlsafe']}&t={UNPADDED['token']}&v={UNPADDED['token-urlsafe']}"
+               "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode()),
+     Twilio2008ApiError),
+    ("error-unpadded-base64", ("record", MAKE_CALL),
+     answer(400, "Bad Request", error_body(400, f"bad auth {' '.join(UNPADDED.values())}", 21205)),
+     Twilio2008BadRequestError),
 ]  # fmt: skip
 
 
@@ -519,6 +536,24 @@ def test_an_echoed_token_is_replaced_by_the_mask_and_the_rest_of_the_message_kep
         f"Authenticate: {ACCOUNT_SID}:{REDACTED} is not valid (you sent Basic {REDACTED}; token {REDACTED})"
     )
     assert error.message == masked
+
+
+@pytest.mark.parametrize("which", TRANSPORTS)
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_redirect_carrying_the_unpadded_basic_credentials_is_reported_masked(
+    which: str, status: int, server: Callable[..., RawServer]
+) -> None:
+    assert BASIC_VALUE.endswith("=") and UNPADDED["pair"] != BASIC_VALUE
+    elsewhere = server(answer(200, "OK", COMPLETED_CALL_XML))
+    location = f"{elsewhere.url}/x?auth={UNPADDED['pair']}"
+    head = f"HTTP/1.1 {status} Moved\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n"
+    origin = server(raw_reply(head.encode()))
+
+    (outcome,) = play(which, origin.url, [("record", GET_CALL)])
+
+    error = outcome.raised(Twilio2008ApiError, f"unexpected redirect to {elsewhere.url}/x?auth={REDACTED};")
+    assert_no_secret(everything_about(error))
+    assert elsewhere.requests == [], "a redirect was followed"
 
 
 def test_a_redirect_to_another_server_is_not_followed_and_the_token_never_sent_there(
