@@ -68,11 +68,16 @@ class MediaMethods(ResourceMethods):
         :return: the number of bytes written.
         :raises Twilio2008ValidationError: a malformed SID or format, or a ``destination`` that
             cannot be written (no such folder, a directory, a NUL in the path), before any request.
+        :raises Twilio2008TransportError: the audio arrived cut short (fewer bytes than its
+            ``Content-Length`` or, for a WAV, than its RIFF header declares) on every attempt; the
+            error names the recording and the bytes received and expected, and a path is left
+            as it was. To a path a cut download is fetched again within the connection's
+            ``retries``; a task retry may try again too.
         """
         request = ops.recording_media(self.account_sid, recording_sid, fmt)
         if not hasattr(destination, "write"):
             _check_destination(destination)
-        return self.transport.download(request, destination)
+        return self.transport.download(request, destination, label=f"recording {recording_sid}")
 
     def delete_recording(self, recording_sid: str) -> None:
         """Delete a recording (``DELETE /Recordings/{RecordingSid}``).

@@ -39,7 +39,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 from urllib3.poolmanager import PoolManager
 
-from ..api import exchange
+from ..api import exchange, media
 from ..api.clock import ServerClock
 from ..api.config import ClientConfig
 from ..api.errors import (
@@ -302,7 +302,7 @@ def _unanswered(exc: requests.RequestException, timeout: float) -> Failure:
 
 def _cut_short(exc: Exception, timeout: float) -> Failure:
     """Describe an answer whose (raw) body could not be read to its end."""
-    if any(isinstance(cause, ReadTimeoutError | TimeoutError) for cause in _chain(exc)):
+    if _stalled(exc):
         return failure(BODY_STALLED, exc, timeout=timeout)
     return failure(BODY_CUT_SHORT, exc, timeout=timeout)
 
@@ -507,6 +507,7 @@ class Transport:
         destination: str | os.PathLike[str] | IO[bytes],
         *,
         max_bytes: int = MAX_MEDIA_BYTES,
+        label: str = "recording",
     ) -> int:
         """Stream a media answer to a path (written atomically) or a binary file object.
 
@@ -515,74 +516,177 @@ class Transport:
         file intact. A device or pipe is written into directly, and so is a file object (which
         may then hold part of the audio when the download fails).
 
+        A body that ends short of its length (its ``Content-Length``, or for a WAV the size its
+        RIFF header declares: :func:`~airflow_provider_twilio2008.api.media.shortfall`), or
+        whose connection closes mid-body, is cut. To a path it is then downloaded again from
+        the start, within the connection's ``retries`` and with the back-off of any retried
+        GET, since nothing of the cut copy was kept; into a file object, device or pipe, which
+        already took the first bytes, it is not. The last cut raises
+        :class:`Twilio2008TransportError`, which a task retry may try again like any other
+        transport failure. A download stopped by its deadline or a stall is not fetched again.
+
         :param request: the media request.
         :param destination: a file path, or an open binary file object.
         :param max_bytes: the most bytes accepted (default :data:`~.exchange.MAX_MEDIA_BYTES`,
             enough for the longest recording); a larger answer is refused.
+        :param label: how errors name what is downloaded (the hook passes ``recording RE...``).
         :return: the number of bytes written.
+        :raises Twilio2008TransportError: the body was cut (the error names ``label``, the bytes
+            received and the bytes expected), or no answer came.
+        :raises Twilio2008ResponseError: the body was refused (too large, an encoding not asked for).
         """
         with self.redactor.guard():
-            stream: _Stream = self.run(exchange.exchange(request, self.policy, stream=True)).handle
-            try:
-                if hasattr(destination, "write"):
-                    return self._copy(stream, destination, request, max_bytes)  # type: ignore[arg-type]
-                target = Path(destination)  # type: ignore[arg-type]
-                if target.exists() and not target.is_file():
-                    # A device, FIFO or socket (/dev/stdout, a named pipe): write into it. Replacing
-                    # it atomically would swap the device for a regular file (as root: /dev/null).
-                    with target.open("wb") as out:
-                        return self._copy(stream, out, request, max_bytes)
-                handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+            attempt = 0
+            while True:
                 try:
-                    with os.fdopen(handle, "wb") as out:
-                        written = self._copy(stream, out, request, max_bytes)
-                    os.replace(temp_name, target)
-                except BaseException:
-                    Path(temp_name).unlink(missing_ok=True)
-                    raise
-                return written
-            finally:
-                stream.close()
+                    return self._download_once(request, destination, max_bytes, label)
+                except _Cut as cut:
+                    if attempt >= self.policy.retries:
+                        raise cut.error(attempt + 1) from None
+                    delay = self.policy.delay(attempt)
+                    again = (
+                        f"fetching it again: retry {attempt + 1} of {self.policy.retries} in {delay:.1f} s"
+                    )
+                    self.log.warning("%s", self.redactor.text(f"{cut.error(1)}; {again}"))
+                    self.sleep(delay)
+                    attempt += 1
 
-    def _copy(self, stream: _Stream, out: IO[bytes], request: ApiRequest, max_bytes: int) -> int:
-        """Copy the decoded media to ``out`` within ``max_bytes`` and the attempt's deadline."""
+    def _download_once(
+        self, request: ApiRequest, destination: str | os.PathLike[str] | IO[bytes], max_bytes: int, label: str
+    ) -> int:
+        """Send the media request (with the exchange's retries) and stream its body to ``destination`` once.
+
+        :param request: the media request.
+        :param destination: a file path, or an open binary file object.
+        :param max_bytes: the most bytes accepted.
+        :param label: how errors name what is downloaded.
+        :raises _Cut: the body was cut on its way to a temporary file, which is gone again.
+        """
+        stream: _Stream = self.run(exchange.exchange(request, self.policy, stream=True)).handle
+        try:
+            if hasattr(destination, "write"):
+                return self._copy_whole(stream, destination, request, max_bytes, label)  # type: ignore[arg-type]
+            target = Path(destination)  # type: ignore[arg-type]
+            if target.exists() and not target.is_file():
+                # A device, FIFO or socket (/dev/stdout, a named pipe): write into it. Replacing
+                # it atomically would swap the device for a regular file (as root: /dev/null).
+                with target.open("wb") as out:
+                    return self._copy_whole(stream, out, request, max_bytes, label)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    written = self._copy(stream, out, request, max_bytes, label)
+                os.replace(temp_name, target)
+            except BaseException:
+                Path(temp_name).unlink(missing_ok=True)
+                raise
+            return written
+        finally:
+            stream.close()
+
+    def _copy_whole(
+        self, stream: _Stream, out: IO[bytes], request: ApiRequest, max_bytes: int, label: str
+    ) -> int:
+        """:meth:`_copy` into what cannot take back what it was given: a cut is final."""
+        try:
+            return self._copy(stream, out, request, max_bytes, label)
+        except _Cut as cut:
+            raise cut.error(1) from None
+
+    def _copy(self, stream: _Stream, out: IO[bytes], request: ApiRequest, max_bytes: int, label: str) -> int:
+        """Copy the decoded media to ``out`` within ``max_bytes`` and the attempt's deadline.
+
+        :param stream: the open 2xx answer.
+        :param out: where the decoded bytes go.
+        :param request: the media request, for errors.
+        :param max_bytes: the most decoded bytes accepted.
+        :param label: how errors name what is downloaded.
+        :raises _Cut: the body ended short of its length, or its connection closed mid-body.
+        """
         response, watch = stream.response, stream.watch
-        written = 0
+        content_length = response.headers.get("Content-Length")
+        received = written = 0
+        head = b""
+
+        def keep(piece: bytes) -> None:
+            nonlocal written, head
+            if len(head) < media.RIFF_HEADER_BYTES:
+                head += piece[: media.RIFF_HEADER_BYTES - len(head)]
+            out.write(piece)
+            written += len(piece)
+
         try:
             decoder = BodyDecoder(response.headers.get("Content-Encoding", ""), max_bytes, what="recording")
-            expected = response.headers.get("Content-Length", "").strip()
-            if not decoder.encoding and expected.isdigit() and int(expected) > max_bytes:
+            announced = media.declared_content_length(content_length)
+            if not decoder.encoding and announced is not None and announced > max_bytes:
                 raise BodyRefused(
-                    f"recording of {expected} bytes exceeds the {max_bytes}-byte limit; refused"
+                    f"recording of {announced} bytes exceeds the {max_bytes}-byte limit; refused"
                 )
             for chunk in response.raw.stream(_CHUNK, decode_content=False):
+                received += len(chunk)
                 watch.deadline.credit(len(chunk))
                 for piece in decoder.feed(chunk):
-                    out.write(piece)
-                    written += len(piece)
+                    keep(piece)
             if watch.fired:  # a body read to "the end" the deadline made
                 raise Urllib3Error("the deadline shut the connection down")
             for piece in decoder.finish():
-                out.write(piece)
-                written += len(piece)
+                keep(piece)
         except BodyRefused as refused:
-            raise Twilio2008ResponseError(
-                f"{refused.reason} (after {written} bytes)", method=request.method, path=request.path
-            ) from None
+            detail = f"{refused.reason} (after {written} bytes)"
+            if refused.malformed:  # a compressed body cut short or damaged: worth fetching again
+                raise _Cut(Twilio2008ResponseError, detail, request) from None
+            raise Twilio2008ResponseError(detail, method=request.method, path=request.path) from None
         except (requests.RequestException, Urllib3Error) as exc:
             self._log_failure(request, exc)
             why = _download_failure(watch, exc, self.config.timeout)
-            raise Twilio2008TransportError(
-                f"download interrupted after {written} bytes: {why}", method=request.method, path=request.path
-            ) from None
-        received = response.raw.tell()
-        if expected.isdigit() and int(expected) != received:
-            raise Twilio2008TransportError(
-                f"download cut short: {received} of {expected} bytes",
-                method=request.method,
-                path=request.path,
+            if watch.fired or _stalled(exc):  # the deadline or a stall: not fetched again at once
+                raise Twilio2008TransportError(
+                    f"{label}: download interrupted after {written} bytes: {why}",
+                    method=request.method,
+                    path=request.path,
+                ) from None
+            found = media.shortfall(
+                content_length=content_length,
+                received=max(received, response.raw.tell()),
+                head=head,
+                decoded=written,
             )
+            short = f"cut short, {found}" if found else f"interrupted after {written} bytes"
+            raise _Cut(Twilio2008TransportError, f"{label}: download {short}: {why}", request) from None
+        found = media.shortfall(content_length=content_length, received=received, head=head, decoded=written)
+        if found is not None:
+            raise _Cut(Twilio2008TransportError, f"{label}: download cut short, {found}", request)
         return written
+
+
+class _Cut(Exception):
+    """A download's body was cut (:meth:`Transport.download` may fetch it again).
+
+    :param kind: the error to raise if it is not fetched again.
+    :param detail: what happened, naming the recording and the bytes received and expected.
+    :param request: the media request.
+    """
+
+    def __init__(
+        self, kind: type[Twilio2008TransportError | Twilio2008ResponseError], detail: str, request: ApiRequest
+    ) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+        self.request = request
+
+    def error(self, attempts: int) -> Twilio2008TransportError | Twilio2008ResponseError:
+        """Return the error to raise after ``attempts`` downloads that were each cut.
+
+        :param attempts: how many downloads were tried.
+        """
+        tries = f" (each of {attempts} attempts was cut)" if attempts > 1 else ""
+        return self.kind(f"{self.detail}{tries}", method=self.request.method, path=self.request.path)
+
+
+def _stalled(exc: Exception) -> bool:
+    """Tell whether a body stopped because a read timed out (a stall), not because it was cut."""
+    return any(isinstance(cause, ReadTimeoutError | TimeoutError) for cause in _chain(exc))
 
 
 def _download_failure(watch: _Watch, exc: Exception, timeout: float) -> str:

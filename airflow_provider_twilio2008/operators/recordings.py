@@ -47,6 +47,12 @@ class DownloadRecordingOperator(BaseOperator):
     object; where the file system ignores transactions, an object that did not exist before is
     deleted again.
 
+    A recording that arrives cut short (fewer bytes than its ``Content-Length`` or, for a WAV,
+    than the size its RIFF header declares) is never saved: the task fails with
+    :class:`~airflow_provider_twilio2008.api.errors.Twilio2008TransportError` naming the
+    recording and the bytes received and expected, which task retries try again. A local
+    destination is first downloaded again within the connection's ``retries``.
+
     Returns the saved file's path (absolute) or URL, as a string, for downstream tasks.
 
     :param recording_sid: the recording SID (``RE...``).

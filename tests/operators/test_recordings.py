@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import socket
+import socketserver
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +18,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_twilio2008.api.errors import Twilio2008TransportError, Twilio2008ValidationError
+from airflow_provider_twilio2008.emulator.audio import wav_bytes
 from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
 from airflow_provider_twilio2008.operators.recordings import DownloadRecordingOperator
 from tests.helpers import run_dag_source
@@ -55,6 +62,24 @@ def memory_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from fsspec.implementations.memory import MemoryFileSystem
 
     yield attach_memory_store(monkeypatch, MemoryFileSystem(global_store=False, skip_instance_cache=True))
+
+
+def connect(emulator: Any, monkeypatch: pytest.MonkeyPatch, *, retries: int, host: str | None = None) -> None:
+    """Point the default connection at ``host`` (the emulator by default) with ``retries`` re-tries.
+
+    :param emulator: the emulator, whose account the connection uses.
+    :param monkeypatch: the test's monkeypatch.
+    :param retries: the connection's ``retries`` extra.
+    :param host: the base URL, when not the emulator's.
+    """
+    connection = {
+        "conn_type": "twilio2008",
+        "host": host or emulator.base_url,
+        "login": emulator.account_sid,
+        "password": emulator.auth_token,
+        "extra": {"retries": retries, "timeout": 5},
+    }
+    monkeypatch.setenv("AIRFLOW_CONN_TWILIO2008_DEFAULT", json.dumps(connection))
 
 
 def download(**kwargs: Any) -> str:
@@ -123,10 +148,17 @@ def test_streams_to_object_storage(recording_sid: str, memory_store: Any, tmp_pa
     assert stored[:4] == WAV_MAGIC and len(stored) == local
 
 
+@pytest.mark.parametrize("kind", ["truncate", "cut"])
 def test_a_failed_download_leaves_no_object_and_keeps_an_existing_one(
-    recording_sid: str, memory_store: Any, twilio2008_emulator: Any, tmp_path: Path
+    recording_sid: str,
+    memory_store: Any,
+    twilio2008_emulator: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
 ) -> None:
-    twilio2008_emulator.add_fault("truncate", count=2, method="GET", path=r"/Recordings/RE[0-9a-f]+\.wav$")
+    connect(twilio2008_emulator, monkeypatch, retries=0)
+    twilio2008_emulator.add_fault(kind, count=2, method="GET", path=r"/Recordings/RE[0-9a-f]+\.wav$")
     with pytest.raises(Twilio2008TransportError):
         download(recording_sid=recording_sid, destination="memory://bucket/new.wav")
     assert not memory_store.exists("/bucket/new.wav")
@@ -137,7 +169,7 @@ def test_a_failed_download_leaves_no_object_and_keeps_an_existing_one(
     assert memory_store.cat_file("/bucket/old.wav") == b"the previous copy"
 
     local = tmp_path / "answer.wav"
-    twilio2008_emulator.add_fault("truncate", count=1, method="GET", path=r"\.wav$")
+    twilio2008_emulator.add_fault(kind, count=1, method="GET", path=r"\.wav$")
     with pytest.raises(Twilio2008TransportError):
         download(recording_sid=recording_sid, destination=f"file://{local}")
     assert list(tmp_path.iterdir()) == []
@@ -168,6 +200,136 @@ def test_where_the_file_system_ignores_transactions_a_new_partial_object_is_dele
     assert not fs.exists("/bucket/new.wav")
     assert download(recording_sid=recording_sid, destination="memory://bucket/new.wav")
     assert fs.cat_file("/bucket/new.wav")[:4] == WAV_MAGIC, "the file system does write"
+
+
+#: Five seconds of the emulator's WAV (80,044 bytes: a 44-byte header, whose RIFF size says so).
+FIVE_SECONDS = wav_bytes(5.0)
+HALF = len(FIVE_SECONDS) // 2
+SERVED_SID = "RE" + "5" * 32
+#: How a server cuts the audio in half (what it announces, how the body ends), and what the error says.
+CUTS = {
+    # The full Content-Length, then the connection closes: the HTTP library sees the body end early.
+    "closed-before-content-length": (
+        f"Content-Length: {len(FIVE_SECONDS)}",
+        "(its Content-Length): answer cut short: the connection closed before the whole body came back",
+    ),
+    # A Content-Length that matches the cut body: only the RIFF header tells it is half a WAV.
+    "consistent-content-length": (f"Content-Length: {HALF}", "(the size its RIFF header declares)"),
+    # No length at all, the body ends when the connection closes: again only the RIFF header tells.
+    "no-content-length": ("Connection: close", "(the size its RIFF header declares)"),
+}
+
+
+class _CuttingHandler(socketserver.StreamRequestHandler):
+    """Read a request's head, answer with the server's ``answer`` and close the connection."""
+
+    server: _CuttingServer
+
+    def handle(self) -> None:
+        request_line = self.rfile.readline()
+        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+            pass
+        self.server.request_lines.append(request_line.decode("latin-1").strip())
+        self.wfile.write(self.server.answer)
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+
+class _CuttingServer(socketserver.ThreadingTCPServer):
+    """A loopback server that answers every request with the same bytes, then closes the connection."""
+
+    daemon_threads = True
+    request_lines: list[str]
+    answer: bytes
+
+
+@pytest.fixture
+def cutting_server() -> Iterator[_CuttingServer]:
+    """A loopback HTTP server; set its ``answer`` to the raw bytes it should send."""
+    server = _CuttingServer(("127.0.0.1", 0), _CuttingHandler)
+    server.request_lines = []
+    server.answer = b""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("cut", list(CUTS))
+def test_half_a_wav_from_a_server_is_an_error_naming_the_bytes_and_leaves_no_file(
+    twilio2008_emulator: Any,
+    cutting_server: _CuttingServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    cut: str,
+) -> None:
+    announced, why = CUTS[cut]
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: audio/x-wav\r\n{announced}\r\n\r\n".encode()
+    cutting_server.answer = head + FIVE_SECONDS[:HALF]
+    host, port = cutting_server.server_address[:2]
+    connect(twilio2008_emulator, monkeypatch, retries=1, host=f"http://{host}:{port}")
+    target = tmp_path / "calls" / "answer.wav"
+    message = f"recording {SERVED_SID}: download cut short, 40022 of 80044 bytes {why}"
+    message += " (each of 2 attempts was cut)"
+
+    with pytest.raises(Twilio2008TransportError, match=f"{re.escape(message)}$"):
+        download(recording_sid=SERVED_SID, destination=str(target))
+
+    path = f"/2008-08-01/Accounts/{twilio2008_emulator.account_sid}/Recordings/{SERVED_SID}.wav"
+    assert cutting_server.request_lines == [f"GET {path} HTTP/1.1"] * 2, "a cut download is fetched again"
+    assert list(target.parent.iterdir()) == [], "no file and no temporary file"
+
+
+@pytest.mark.parametrize("kind", ["truncate", "cut"])
+def test_a_dag_run_whose_recording_arrives_cut_fails_and_leaves_no_file(
+    airflow_db: None,
+    recording_sid: str,
+    twilio2008_emulator: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    kind: str,
+) -> None:
+    whole = Twilio2008Hook().download_recording(recording_sid, io.BytesIO())
+    connect(twilio2008_emulator, monkeypatch, retries=0)
+    twilio2008_emulator.add_fault(kind, count=1, method="GET", path=r"\.wav$")
+    out = tmp_path / "out"
+    run = run_dag_source(
+        RECORDING_DAG,
+        "twilio2008_download_recording",
+        tmp_path / "dags",
+        monkeypatch,
+        {"recording_sid": recording_sid, "folder": str(out), "fmt": "wav"},
+    )
+    (ti,) = run.get_task_instances()
+    assert str(ti.state) == "failed"
+    logged = "".join(capfd.readouterr())
+    assert f"recording {recording_sid}: download cut short, {whole // 2} of {whole} bytes" in logged
+    assert not (out / "download" / f"{recording_sid}.wav").exists()
+    assert [p for p in out.rglob("*") if p.is_file()] == [], "no partial or temporary file"
+
+
+def test_a_cut_download_is_fetched_again_within_the_connection_retries(
+    recording_sid: str, twilio2008_emulator: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    whole = io.BytesIO()
+    Twilio2008Hook().download_recording(recording_sid, whole)
+    connect(twilio2008_emulator, monkeypatch, retries=1)
+    target = tmp_path / "answer.wav"
+    twilio2008_emulator.add_fault("cut", count=1, method="GET", path=r"\.wav$")
+    assert download(recording_sid=recording_sid, destination=str(target)) == str(target)
+    assert target.read_bytes() == whole.getvalue()
+
+    twilio2008_emulator.add_fault("cut", count=2, method="GET", path=r"\.wav$")
+    with pytest.raises(
+        Twilio2008TransportError, match=r"download cut short, .* \(each of 2 attempts was cut\)$"
+    ):
+        download(recording_sid=recording_sid, destination=str(target))
+    assert target.read_bytes() == whole.getvalue(), "the earlier copy is kept"
+    assert [p.name for p in tmp_path.iterdir()] == ["answer.wav"]
 
 
 @pytest.mark.parametrize(
