@@ -83,7 +83,7 @@ class ServerClock:
 
     @property
     def offset(self) -> float | None:
-        """Return the server's clock minus ours, as a lower bound in seconds, or ``None`` before any reading."""
+        """Return the server's clock minus ours (a lower bound, seconds), or ``None`` before any reading."""
         return self._offset
 
     def fresh(self) -> bool:

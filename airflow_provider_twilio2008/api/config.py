@@ -6,7 +6,8 @@ extra = ``timeout`` (seconds to connect and for each read, default 30; one attem
 ends within 3 × the timeout, see :data:`~.exchange.DEADLINE_FACTOR`), ``retries`` (re-tries of
 a failed request, default 3), ``default_from`` (the caller number used when an operation is given
 none) and ``create_settle`` (seconds a create whose answer was lost may still take to land before
-a retry creates again, default 60; see :mod:`.reconcile`). Extras written by older connection forms as ``extra__twilio2008__<name>`` are read too.
+a retry creates again, default 60; see :mod:`.reconcile`). Extras written by older connection
+forms as ``extra__twilio2008__<name>`` are read too.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ class ClientConfig:
                 if default_from is None
                 else validate.phone_number(default_from, "default_from", allow_short_code=True)
             ),
-            create_settle=validate.seconds(settle, "create_settle", maximum=MAX_SETTLE),
+            create_settle=validate.seconds(settle, "create_settle", maximum=MAX_SETTLE, text=True),
             ignored_extras=tuple(sorted(extras)),
         )
 
@@ -150,7 +151,7 @@ def _plain_extras(extra: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _positive_number(value: Any, name: str) -> float:
-    return validate.seconds(value, name, maximum=3600, allow_zero=False)
+    return validate.seconds(value, name, maximum=3600, allow_zero=False, text=True)
 
 
 def base_url_from(host: str | None, port: int | None) -> str:

@@ -144,7 +144,7 @@ class Intent:
         )
 
     def unsettled_at(self, server_now: datetime, settle: float) -> Intent:
-        """Return this intent with its settle time moved to ``settle`` s after ``server_now`` (not later than before).
+        """Return this intent settling ``settle`` s after ``server_now`` (never later than it did).
 
         After a create failed with an unknown outcome at ``server_now``, its request was sent
         before then, so it is carried out by ``server_now + settle`` or never.
@@ -212,7 +212,7 @@ def created_nothing(error: BaseException) -> bool:
 
 
 def may_have_taken_effect(error: BaseException) -> bool:
-    """Return whether a create that raised ``error`` may have created its record (not :func:`created_nothing`).
+    """Return whether a create that raised ``error`` may have made its record (not :func:`created_nothing`).
 
     :param error: what the create raised.
     """

@@ -2,7 +2,8 @@
 
 A reply is an SMS whose ``Flags`` has the inbound bit (1) set, sent from the awaited number
 (``From``) to ours (``To``), created at or after ``since``, and whose ``Body`` matches the
-pattern (``re.search``, case-insensitive) when there is one. The sensor (poke and reschedule
+pattern (``re.search`` semantics, case-insensitive, matched in linear time by
+:mod:`.pattern`, so no text can stall the triggerer) when there is one. The sensor (poke and reschedule
 mode) and the trigger (deferrable mode) read the SMS list their own way, through
 :class:`ReplyReader`, and ask :func:`reply_outcome` what they read means, so every mode
 decides alike. Nothing here does I/O or imports Airflow.
@@ -25,7 +26,6 @@ Choices where the reference is silent:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -35,6 +35,7 @@ from typing import Any
 from . import operations as ops
 from . import paths, validate
 from .errors import Twilio2008ValidationError
+from .pattern import Pattern, PatternMatch
 from .records import Page, SmsFlags, SmsMessage
 from .waiting import Outcome
 
@@ -68,9 +69,11 @@ class ReplyFilter:
     since: datetime
 
     @cached_property
-    def compiled(self) -> re.Pattern[str] | None:
-        """Return the pattern compiled case-insensitively, or ``None``."""
-        return None if self.pattern is None else re.compile(self.pattern, re.IGNORECASE)
+    def compiled(self) -> Pattern | None:
+        """Return the pattern compiled case-insensitively (linear time), or ``None``."""
+        return (
+            None if self.pattern is None else validate.pattern(self.pattern, "body_pattern", ignore_case=True)
+        )
 
     def describe(self) -> str:
         """Return the awaited reply in words, for logs and messages."""
@@ -83,7 +86,8 @@ def reply_filter(*, from_: object, to: object, body_pattern: object, since: obje
 
     :param from_: the number the reply comes from (any form :func:`.validate.phone_number` takes).
     :param to: our number the reply is sent to.
-    :param body_pattern: a regular expression the body must contain (``re.search``), or ``None``.
+    :param body_pattern: a regular expression the body must contain (:mod:`.pattern`'s subset of
+        ``re``, searched case-insensitively), or ``None``.
     :param since: the earliest accepted creation time: a datetime or an ISO 8601 string.
     :raises Twilio2008ValidationError: a field is wrong; the error names it.
     """
@@ -92,7 +96,7 @@ def reply_filter(*, from_: object, to: object, body_pattern: object, since: obje
     moment = validate.instant(since, "since").replace(microsecond=0)
     pattern = None
     if body_pattern is not None:
-        pattern = validate.regex(body_pattern, "body_pattern", re.IGNORECASE).pattern
+        pattern = validate.pattern(body_pattern, "body_pattern", ignore_case=True).pattern
     return ReplyFilter(sender, recipient, pattern, moment)
 
 
@@ -165,7 +169,7 @@ def _reaches_before(items: Sequence[SmsMessage], since: datetime) -> bool:
     return last is not None and last < since
 
 
-def reply_summary(message: SmsMessage, match: re.Match[str] | None) -> dict[str, Any]:
+def reply_summary(message: SmsMessage, match: PatternMatch | None) -> dict[str, Any]:
     """Return a reply as the dict the sensor pushes to XCom.
 
     The message's fields (``sid``, ``from_``, ``to``, ``body``, ``status``, ``flags``, ISO-8601
@@ -190,7 +194,7 @@ def reply_outcome(messages: Iterable[SmsMessage], wanted: ReplyFilter) -> Outcom
         and older ones may be among them.
     :param wanted: what counts as the reply.
     """
-    found: list[tuple[datetime, int, SmsMessage, re.Match[str] | None]] = []
+    found: list[tuple[datetime, int, SmsMessage, PatternMatch | None]] = []
     for position, message in enumerate(messages):
         created = message.date_created
         if message.flags is None or not message.flags & SmsFlags.INBOUND:
@@ -201,7 +205,7 @@ def reply_outcome(messages: Iterable[SmsMessage], wanted: ReplyFilter) -> Outcom
             continue
         match = None
         if wanted.compiled is not None:
-            match = wanted.compiled.search(message.body or "")
+            match = wanted.compiled.match(message.body or "")
             if match is None:
                 continue
         found.append((created, -position, message, match))

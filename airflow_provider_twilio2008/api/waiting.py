@@ -98,7 +98,13 @@ def parse_failed_statuses(values: Iterable[CallStatus | int | str] | str) -> fro
     from .records import CallStatus
     from .validate import enumeration
 
-    items = [values] if isinstance(values, str | int) else list(values)
+    accepted = "final call statuses: 'busy', 'no-answer', 'failed' (or 'completed'), as names or integers"
+    if isinstance(values, str | int):
+        items: list[Any] = [values]
+    elif isinstance(values, Iterable) and not isinstance(values, bytes | dict):
+        items = list(values)
+    else:
+        raise Twilio2008ValidationError("failed_statuses", f"{values!r} is not a list of statuses", accepted)
     found: set[CallStatus] = set()
     for item in items:
         status = CallStatus(enumeration(item, "failed_statuses", CallStatus))

@@ -12,7 +12,7 @@ server starts with. Requests without valid credentials never get a fault. ``inje
 per account too.
 
 The path pattern is a regular-expression subset matched without backtracking, in time linear
-in the path (:mod:`.path_pattern`: ``/Calls$``, ``RE[0-9a-f]+\\.wav$``, ``(/CA[0-9a-f]{32})?``
+in the path (:mod:`..api.pattern`: ``/Calls$``, ``RE[0-9a-f]+\\.wav$``, ``(/CA[0-9a-f]{32})?``
 work; backreferences and lookarounds are refused), so no pattern can stall the server.
 
 Kinds:
@@ -47,10 +47,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..api import paths
+from ..api.pattern import Pattern
 from ..api.representations import render
 from ..api.xml import RestException
 from .bodies import FORM_LIMIT
-from .path_pattern import PathPattern
 
 __all__ = ["KINDS", "MAX_LATENCY_MS", "MAX_RETRY_AFTER", "FaultInjector", "FaultMiddleware", "FaultRule"]
 
@@ -83,7 +83,7 @@ class FaultRule:
     :param probability: chance (0-1) that a matching request gets the fault.
     :param count: how many more requests may get it (``None`` = unlimited); 0 retires the rule.
     :param method: only this HTTP method (after nothing: the raw method on the wire).
-    :param path: only paths where this pattern is found (:mod:`.path_pattern`).
+    :param path: only paths where this pattern is found (:mod:`..api.pattern`).
     :param retry_after: seconds written in ``Retry-After`` for ``error503``.
     :param latency_ms: delay for ``latency``.
     :param after: for ``drop``: run the request first, then drop the answer.
@@ -100,7 +100,7 @@ class FaultRule:
     latency_ms: int = 0
     after: bool = False
     account_sid: str | None = None
-    _pattern: PathPattern | None = field(default=None, repr=False, compare=False)
+    _pattern: Pattern | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, str) or self.kind not in KINDS:
@@ -126,7 +126,7 @@ class FaultRule:
             raise ValueError(f"after must be true or false, got {self.after!r}")
         if self.path is not None and not isinstance(self.path, str):
             raise ValueError(f"path must be a pattern string or null, got {self.path!r}")
-        self._pattern = PathPattern(self.path) if self.path else None
+        self._pattern = Pattern(self.path) if self.path else None
 
     @classmethod
     def from_json(cls, data: Any) -> FaultRule:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,9 @@ __all__ = ["MakeCallOperator", "RedirectCallOperator"]
 
 #: The state-store key under which a call's intent and SID survive between tries.
 CALL_KEY = "twilio2008_call"
+#: Seconds ``MakeCallOperator`` waits for a call to end by default (``timeout``): six hours, far
+#: longer than any call a DAG waits on, so a call that never ends still ends the task.
+DEFAULT_CALL_WAIT = 6 * 3600.0
 
 
 class MakeCallOperator(BaseOperator):
@@ -44,11 +48,14 @@ class MakeCallOperator(BaseOperator):
     :param method: ``GET`` or ``POST`` for ``url``.
     :param send_digits: DTMF keys to play once connected.
     :param if_machine: ``Continue`` or ``Hangup`` to detect answering machines.
-    :param timeout: seconds to let it ring, 1-999 (Twilio's default 60).
+    :param ring_timeout: seconds to let it ring, 1-999 (``Timeout``; Twilio's default 60).
     :param wait_for_completion: wait until the call ends; fail naming the outcome when it ends
         in ``failed_statuses``.
     :param failed_statuses: final statuses that fail the wait (``busy``, ``no-answer``, ``failed``).
     :param poll_interval: seconds between checks while waiting.
+    :param timeout: with ``wait_for_completion``, seconds after the call was placed at which the
+        wait fails with ``AirflowSensorTimeout`` (default :data:`DEFAULT_CALL_WAIT`, six hours;
+        ``None`` waits for ever), in poke and deferrable mode alike.
     :param deferrable: wait in the triggerer, freeing the worker slot.
     :param twilio_conn_id: the ``twilio2008`` connection.
     """
@@ -60,7 +67,7 @@ class MakeCallOperator(BaseOperator):
         "method",
         "send_digits",
         "if_machine",
-        "timeout",
+        "ring_timeout",
         "failed_statuses",
         "twilio_conn_id",
     )
@@ -76,14 +83,19 @@ class MakeCallOperator(BaseOperator):
         method: str = "POST",
         send_digits: str | None = None,
         if_machine: str | None = None,
-        timeout: int | None = None,
+        ring_timeout: int | None = None,
         wait_for_completion: bool = False,
         failed_statuses: Sequence[str | int] = DEFAULT_FAILED_STATUSES,
         poll_interval: float = 10,
+        timeout: float | None = DEFAULT_CALL_WAIT,
         deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
         twilio_conn_id: str = "twilio2008_default",
         **kwargs: Any,
     ) -> None:
+        from ..api import validate
+        from ..api.waiting import parse_failed_statuses
+        from ..bad_input import check_literal
+
         super().__init__(**kwargs)
         self.to = to
         self.url = url
@@ -91,10 +103,18 @@ class MakeCallOperator(BaseOperator):
         self.method = method
         self.send_digits = send_digits
         self.if_machine = if_machine
-        self.timeout = timeout
+        self.ring_timeout = ring_timeout
         self.wait_for_completion = wait_for_completion
         self.failed_statuses = failed_statuses
-        self.poll_interval = poll_interval
+        self.poll_interval = validate.seconds(poll_interval, "poll_interval", maximum=86400, allow_zero=False)
+        self.timeout = None if timeout is None else validate.seconds(timeout, "timeout", allow_zero=False)
+        if ring_timeout is not None:
+            check_literal(
+                ring_timeout,
+                lambda value: validate.integer_in_range(value, "ring_timeout", 1, 999, param="Timeout"),
+            )
+        if wait_for_completion:
+            check_literal(failed_statuses, parse_failed_statuses)
         self.deferrable = deferrable
         self.twilio_conn_id = twilio_conn_id
 
@@ -110,7 +130,14 @@ class MakeCallOperator(BaseOperator):
 
         :param context: the task context.
         """
+        from ..bad_input import fails_at_once
+
+        with fails_at_once():
+            return self._execute(context)
+
+    def _execute(self, context: Context) -> Any:
         from ..api import operations as ops
+        from ..api.errors import Twilio2008ValidationError
         from ..api.reconcile import intent_for
         from ..api.waiting import call_summary, parse_failed_statuses
         from ..links import push_link
@@ -118,16 +145,23 @@ class MakeCallOperator(BaseOperator):
 
         hook = self.hook
         failed = parse_failed_statuses(self.failed_statuses) if self.wait_for_completion else None
-        request = ops.make_call(
-            hook.account_sid,
-            to=self.to,
-            from_=hook._from(self.from_, "from_", "Caller"),
-            url=self.url,
-            method=self.method,
-            send_digits=self.send_digits,
-            if_machine=self.if_machine,
-            timeout=self.timeout,
-        )
+        try:
+            request = ops.make_call(
+                hook.account_sid,
+                to=self.to,
+                from_=hook._from(self.from_, "from_", "Caller"),
+                url=self.url,
+                method=self.method,
+                send_digits=self.send_digits,
+                if_machine=self.if_machine,
+                timeout=self.ring_timeout,
+            )
+        except Twilio2008ValidationError as exc:
+            if exc.field != "timeout":
+                raise
+            raise Twilio2008ValidationError(
+                "ring_timeout", exc.problem, exc.accepted, param=exc.param, code=exc.code
+            ) from None
         intent = intent_for(request)
         (call,) = create_all(
             context,
@@ -149,20 +183,26 @@ class MakeCallOperator(BaseOperator):
         if not self.wait_for_completion:
             return call_summary(call)
         assert failed is not None
-        return self._wait(context, call.sid, [int(status) for status in failed])
+        return self._wait(call.sid, [int(status) for status in failed])
 
-    def _wait(self, context: Context, call_sid: str, failed: list[int]) -> Any:
-        """Wait for the call to end: in the triggerer when deferrable, else polling here."""
-        from airflow.sdk.exceptions import AirflowFailException
+    def _wait(self, call_sid: str, failed: list[int]) -> Any:
+        """Wait for the call to end (in the triggerer when deferrable), until ``timeout`` from now."""
+        from airflow.sdk.exceptions import AirflowFailException, AirflowSensorTimeout
 
         from ..sensors.calls import check_call
 
+        deadline = None if self.timeout is None else time.time() + self.timeout
         while True:
             outcome = check_call(self.hook, call_sid, failed, self.log)
             if outcome.state == "done":
                 return outcome.value
             if outcome.state == "failed":
                 raise AirflowFailException(outcome.message)
+            if deadline is not None and time.time() >= deadline:
+                raise AirflowSensorTimeout(
+                    f"timed out after {self.timeout:g} s (timeout) waiting for call {call_sid}: "
+                    f"{outcome.message}"
+                )
             if self.deferrable:
                 from ..triggers.calls import CallCompletedTrigger
 
@@ -172,13 +212,17 @@ class MakeCallOperator(BaseOperator):
                         failed_statuses=failed,
                         twilio_conn_id=self.twilio_conn_id,
                         poll_interval=self.poll_interval,
+                        timeout_at=deadline,
                     ),
                     method_name="execute_complete",
                     kwargs={"call_sid": call_sid},
-                    timeout=self.execution_timeout,
+                    timeout=None if deadline is None else timedelta(seconds=deadline - time.time()),
                 )
-            self.log.info("Waiting %g s: %s", self.poll_interval, outcome.message)
-            time.sleep(self.poll_interval)
+            pause = (
+                self.poll_interval if deadline is None else min(self.poll_interval, deadline - time.time())
+            )
+            self.log.info("Waiting %.3g s: %s", max(pause, 0), outcome.message)
+            time.sleep(max(pause, 0))
 
     def execute_complete(
         self, context: Context, event: dict[str, Any] | None = None, call_sid: str = ""
@@ -228,8 +272,16 @@ class RedirectCallOperator(BaseOperator):
     def execute(self, context: Context) -> Any:
         """Redirect the call and return it.
 
+        A local validation error fails the task at once (no retry can fix it).
+
         :param context: the task context.
         """
+        from ..bad_input import fails_at_once
+
+        with fails_at_once():
+            return self._execute(context)
+
+    def _execute(self, context: Context) -> Any:
         from ..api.waiting import call_summary
         from ..hooks.twilio2008 import Twilio2008Hook
 

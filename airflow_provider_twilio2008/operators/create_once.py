@@ -261,7 +261,7 @@ def _send(create: Create, mine: Intent, timing: Timing) -> _Sent:
             log.warning("Could not check whether the %s took effect; the next try will", mine.describe())
             return _Sent(error=exc, intent=kept)
         if len(found) == 1:
-            log.info("The answer to the %s was lost but it took effect: adopting %s", mine.describe(), found[0].sid)
+            log.info("The answer to the %s was lost but it took effect: %s", mine.describe(), found[0].sid)
             return _Sent(record=found[0])
         log.warning(
             "The %s may have been created (%s); the next try checks again after %s before creating",

@@ -82,10 +82,16 @@ class DownloadRecordingOperator(BaseOperator):
     def execute(self, context: Context) -> str:
         """Check the input, download the audio, save it, and return where it was saved.
 
-        :param context: the task's context.
-        :raises Twilio2008ValidationError: a malformed ``recording_sid``, an ``fmt`` other than
-            ``wav``/``mp3`` or an unusable ``destination``, before any request is sent.
+        A local validation error fails the task at once (no retry can fix it).
+
+        :param context: the task context.
         """
+        from ..bad_input import fails_at_once
+
+        with fails_at_once():
+            return self._execute(context)
+
+    def _execute(self, context: Context) -> str:
         from ..api import operations as ops
         from ..hooks.twilio2008 import Twilio2008Hook
 

@@ -56,12 +56,14 @@ class SendSMSOperator(BaseOperator):
         twilio_conn_id: str = "twilio2008_default",
         **kwargs: Any,
     ) -> None:
+        from ..api import validate
+
         super().__init__(**kwargs)
         self.to = to
         self.body = body
         self.from_ = from_
         self.status_callback = status_callback
-        self.max_concurrency = max_concurrency
+        self.max_concurrency = validate.integer_in_range(max_concurrency, "max_concurrency", 1, 32)
         self.twilio_conn_id = twilio_conn_id
 
     @cached_property
@@ -74,8 +76,16 @@ class SendSMSOperator(BaseOperator):
     def execute(self, context: Context) -> Any:
         """Check every number and the body, then send each message once.
 
+        A local validation error fails the task at once (no retry can fix it).
+
         :param context: the task context.
         """
+        from ..bad_input import fails_at_once
+
+        with fails_at_once():
+            return self._execute(context)
+
+    def _execute(self, context: Context) -> Any:
         from ..api import operations as ops
         from ..api import validate
         from ..api.errors import Twilio2008ValidationError

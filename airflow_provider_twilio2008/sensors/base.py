@@ -34,11 +34,13 @@ def checked_outcome(fetch: Any, log: Any) -> Outcome:
     """
     from airflow.sdk.exceptions import AirflowFailException
 
-    from ..api.errors import Twilio2008Error
+    from ..api.errors import Twilio2008Error, Twilio2008ValidationError
     from ..api.waiting import Outcome, is_transient
 
     try:
         return fetch()
+    except Twilio2008ValidationError:
+        raise  # bad input: the sensor's execute fails the task at once, naming the field
     except Twilio2008Error as exc:
         if is_transient(exc):
             log.warning("Check failed, will try again: %s", exc)
@@ -112,6 +114,12 @@ class Twilio2008BaseSensor(BaseSensorOperator):
 
         :param context: the task context.
         """
+        from ..bad_input import fails_at_once
+
+        with fails_at_once():  # a malformed SID or argument fails at once: no retry can fix it
+            return self._execute(context)
+
+    def _execute(self, context: Context) -> Any:
         if not self.deferrable:
             return super().execute(context)
         started = time.time()

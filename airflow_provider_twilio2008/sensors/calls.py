@@ -80,8 +80,12 @@ class _CallSensor(Twilio2008BaseSensor):
     """A sensor waiting on one call: its SID is checked before every request."""
 
     def __init__(self, *, call_sid: str, **kwargs: Any) -> None:
+        from ..api import validate
+        from ..bad_input import check_literal
+
         super().__init__(**kwargs)
         self.call_sid = call_sid
+        check_literal(call_sid, lambda value: validate.sid(value, validate.CALL, "call_sid"))
 
     def _check(self) -> Outcome:
         raise NotImplementedError
@@ -124,8 +128,12 @@ class CallCompletedSensor(_CallSensor):
         failed_statuses: Sequence[str | int] = DEFAULT_FAILED_STATUSES,
         **kwargs: Any,
     ) -> None:
+        from ..api.waiting import parse_failed_statuses
+        from ..bad_input import check_literal
+
         super().__init__(call_sid=call_sid, **kwargs)
         self.failed_statuses = failed_statuses
+        check_literal(failed_statuses, parse_failed_statuses)
 
     def _check(self) -> Outcome:
         return check_call(self.hook, self.call_sid, self.failed_statuses, self.log)
@@ -167,9 +175,11 @@ class RecordingAvailableSensor(_CallSensor):
         recording_grace_period: float = DEFAULT_RECORDING_GRACE,
         **kwargs: Any,
     ) -> None:
+        from ..api import validate
+
         super().__init__(call_sid=call_sid, **kwargs)
-        self.wait_for_transcription = wait_for_transcription
-        self.recording_grace_period = recording_grace_period
+        self.wait_for_transcription = validate.flag(wait_for_transcription, "wait_for_transcription")
+        self.recording_grace_period = validate.seconds(recording_grace_period, "recording_grace_period")
 
     def _check(self) -> Outcome:
         return check_recording(

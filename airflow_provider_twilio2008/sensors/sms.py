@@ -56,7 +56,10 @@ class SmsReplySensor(Twilio2008BaseSensor):
     :param to: our number the reply is sent to (templated); ``None`` uses the connection's
         ``default_from``.
     :param body_pattern: a regular expression the body must contain, searched case-insensitively
-        (``re.search``; templated), e.g. ``r"^(yes|no)\\b"``; ``None`` accepts any body.
+        (templated), e.g. ``r"^(yes|no)\\b"``; ``None`` accepts any body. It is matched in time
+        linear in the text (:mod:`~airflow_provider_twilio2008.api.pattern`: ``re``'s syntax
+        without backreferences, lookarounds or inline flags), so no text can stall the task or
+        the triggerer; a pattern outside that subset fails when the DAG is parsed.
     :param since: the earliest accepted creation time (templated): a datetime or an ISO 8601
         string; ``None`` means the start of the DAG run, so a reply that came before this task
         started still counts.
@@ -85,7 +88,6 @@ class SmsReplySensor(Twilio2008BaseSensor):
 
     def _check_literals(self) -> None:
         """Refuse, when the DAG is parsed, a field that is wrong already (templates are checked later)."""
-        import re
 
         from ..api import validate
 
@@ -94,7 +96,7 @@ class SmsReplySensor(Twilio2008BaseSensor):
         if self.to is not None and not _templated(self.to):
             validate.phone_number(self.to, "to", param="To", allow_short_code=True)
         if self.body_pattern is not None and not _templated(self.body_pattern):
-            validate.regex(self.body_pattern, "body_pattern", re.IGNORECASE)
+            validate.pattern(self.body_pattern, "body_pattern", ignore_case=True)
         if self.since is not None and not _templated(self.since):
             validate.instant(self.since, "since")
 

@@ -12,7 +12,8 @@ Their kwargs are plain JSON and hold no secret: the connection is looked up insi
   sensor's deadline itself, so it holds wherever the trigger runs (``dag.test()`` runs
   triggers in-process and enforces no deferral timeout of its own).
 
-Transient API errors never end the wait; the sensor's timeout does.
+Transient API errors never end the wait; the sensor's timeout does, on a timer of its own:
+while every request fails or hangs, the ``timeout`` event still comes at ``timeout_at``.
 """
 
 from __future__ import annotations
@@ -80,20 +81,24 @@ class _CallWaitTrigger(BaseTrigger):
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        """Yield one event once the wait is over: done, failed, an error, or the deadline."""
+        """Yield one event once the wait is over: done, failed, an error, or the deadline.
+
+        The deadline is kept on a timer of its own (the poller's ``until``): a round that fails,
+        or hangs, cannot hold the wait past it.
+        """
         async for snapshot in self._watch(AccountPoller.shared(self.twilio_conn_id)):
             if snapshot.error is not None:
                 yield TriggerEvent(error_payload(snapshot.error))
                 return
             if timed_out(self.timeout_at):
-                yield TriggerEvent(timeout_payload(f"call {self.call_sid}", self.timeout_at))
-                return
+                break
             assert snapshot.call is not None
             outcome = self._decide(snapshot)
             if outcome.state != "waiting":
                 yield TriggerEvent(outcome.as_event())
                 return
             self.log.debug("%s", outcome.message)
+        yield TriggerEvent(timeout_payload(f"call {self.call_sid}", self.timeout_at))
 
 
 class CallCompletedTrigger(_CallWaitTrigger):
@@ -127,7 +132,7 @@ class CallCompletedTrigger(_CallWaitTrigger):
         return {"failed_statuses": self.failed_statuses}
 
     def _watch(self, poller: AccountPoller) -> AsyncIterator[Snapshot]:
-        return poller.watch(self.call_sid, self.poll_interval)
+        return poller.watch(self.call_sid, self.poll_interval, until=self.timeout_at)
 
     def _decide(self, snapshot: Snapshot) -> Outcome:
         assert snapshot.call is not None
@@ -169,7 +174,11 @@ class RecordingAvailableTrigger(_CallWaitTrigger):
 
     def _watch(self, poller: AccountPoller) -> AsyncIterator[Snapshot]:
         return poller.watch(
-            self.call_sid, self.poll_interval, recordings=True, transcriptions=self.wait_for_transcription
+            self.call_sid,
+            self.poll_interval,
+            recordings=True,
+            transcriptions=self.wait_for_transcription,
+            until=self.timeout_at,
         )
 
     def _decide(self, snapshot: Snapshot) -> Outcome:

@@ -24,7 +24,9 @@ How a round works (each list is read only when someone waits on it):
    picks its reply itself.
 
 A transient error (5xx, 429, a lost connection) skips the round for the waiters of the list
-that failed: they simply hear nothing and the next round tries again. Any other error (bad
+that failed: they simply hear nothing and the next round tries again. A waiter's own deadline
+(``until``) ends its iteration on a timer of its own, whether or not any round succeeds, so
+an API that fails for an hour cannot keep a wait past its timeout. Any other error (bad
 credentials, a missing connection) is handed to those waiters. The poller stops when its last
 waiter leaves.
 """
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -119,18 +122,27 @@ class AccountPoller:
         return poller
 
     def watch(
-        self, call_sid: str, interval: float, *, recordings: bool = False, transcriptions: bool = False
+        self,
+        call_sid: str,
+        interval: float,
+        *,
+        recordings: bool = False,
+        transcriptions: bool = False,
+        until: float | None = None,
     ) -> AsyncIterator[Snapshot]:
-        """Yield a snapshot of ``call_sid`` after every round, until the caller stops iterating.
+        """Yield a snapshot of ``call_sid`` after every round, until the caller stops or ``until`` passes.
 
         :param call_sid: the call to watch.
         :param interval: the waiter's poll interval; the poller polls at the smallest one.
         :param recordings: also list the call's recordings.
         :param transcriptions: also list the transcriptions of its recordings.
+        :param until: Unix time at which the iteration ends, snapshot or not (``None``: never).
         """
-        return self._follow(_Watch(call_sid, interval, recordings or transcriptions, transcriptions))
+        return self._follow(_Watch(call_sid, interval, recordings or transcriptions, transcriptions), until)
 
-    def watch_sms(self, since: datetime, interval: float) -> AsyncIterator[Snapshot]:
+    def watch_sms(
+        self, since: datetime, interval: float, *, until: float | None = None
+    ) -> AsyncIterator[Snapshot]:
         """Yield the account's SMS created around and after ``since`` after every round.
 
         Each snapshot's ``messages`` reach back to the oldest ``since`` of all SMS waiters (at
@@ -138,11 +150,12 @@ class AccountPoller:
 
         :param since: the earliest creation time this waiter accepts (aware).
         :param interval: the waiter's poll interval; the poller polls at the smallest one.
+        :param until: Unix time at which the iteration ends, snapshot or not (``None``: never).
         """
-        return self._follow(_Watch(None, interval, sms_since=since))
+        return self._follow(_Watch(None, interval, sms_since=since), until)
 
-    async def _follow(self, watch: _Watch) -> AsyncIterator[Snapshot]:
-        """Register ``watch``, start polling if needed, and yield its snapshots until the caller stops."""
+    async def _follow(self, watch: _Watch, until: float | None) -> AsyncIterator[Snapshot]:
+        """Register ``watch``, start the polling if needed, and yield its snapshots until ``until``."""
         self.watches.add(watch)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(
@@ -150,7 +163,17 @@ class AccountPoller:
             )
         try:
             while True:
-                yield await watch.queue.get()
+                if until is None:
+                    yield await watch.queue.get()
+                    continue
+                left = until - time.time()
+                if left <= 0:
+                    return
+                try:
+                    snapshot = await asyncio.wait_for(watch.queue.get(), left)
+                except TimeoutError:
+                    return
+                yield snapshot
         finally:
             self.watches.discard(watch)
 

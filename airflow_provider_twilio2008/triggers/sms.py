@@ -68,9 +68,9 @@ class SmsReplyTrigger(BaseTrigger):
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        """Yield one event once the wait is over: the reply, an error, or the deadline."""
+        """Yield one event once the wait is over: the reply, an error, or the deadline (on its own timer)."""
         poller = AccountPoller.shared(self.twilio_conn_id)
-        async for snapshot in poller.watch_sms(self.wanted.since, self.poll_interval):
+        async for snapshot in poller.watch_sms(self.wanted.since, self.poll_interval, until=self.timeout_at):
             if snapshot.error is not None:
                 yield TriggerEvent(error_payload(snapshot.error))
                 return
@@ -79,6 +79,6 @@ class SmsReplyTrigger(BaseTrigger):
                 yield TriggerEvent(outcome.as_event())
                 return
             if timed_out(self.timeout_at):
-                yield TriggerEvent(timeout_payload(f"a reply: {self.wanted.describe()}", self.timeout_at))
-                return
+                break
             self.log.debug("%s", outcome.message)
+        yield TriggerEvent(timeout_payload(f"a reply: {self.wanted.describe()}", self.timeout_at))

@@ -42,7 +42,9 @@ def test_intents_round_trip_through_json() -> None:
 
 
 def test_a_stamp_rounds_down_to_the_second_and_holds_for_the_hold_plus_the_clock_precision() -> None:
-    intent = Intent(kind="call", to="4155550134", from_="4155550199").stamped(SENT.add(microseconds=900_000), 10)
+    intent = Intent(kind="call", to="4155550134", from_="4155550199").stamped(
+        SENT.add(microseconds=900_000), 10
+    )
     assert intent.start == SENT
     assert intent.settled == SENT.add(microseconds=900_000) + timedelta(seconds=12)
 
@@ -112,7 +114,10 @@ def test_the_intent_of_a_create_request_is_read_from_its_form() -> None:
         intent_for(ops.get_account(ACCOUNT_SID))
 
 
-_TWILIO_500 = b"<TwilioResponse><RestException><Status>500</Status><Message>boom</Message></RestException></TwilioResponse>"
+_TWILIO_500 = (
+    b"<TwilioResponse><RestException><Status>500</Status><Message>boom</Message></RestException>"
+    b"</TwilioResponse>"
+)
 
 
 @pytest.mark.parametrize(

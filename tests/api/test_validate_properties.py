@@ -183,10 +183,12 @@ def test_instant_returns_an_aware_utc_datetime(value: Any) -> None:
 
 @QUICK
 @given(st.one_of(ANYTHING, st.text(alphabet="()[]{}*+?|\\^$.a-z0-9", max_size=40)))
-def test_regex_compiles_or_refuses(value: Any) -> None:
-    result = outcome(validate.regex, value, re.IGNORECASE)
+def test_pattern_compiles_or_refuses(value: Any) -> None:
+    from airflow_provider_twilio2008.api.pattern import Pattern
+
+    result = outcome(validate.pattern, value, ignore_case=True)
     if result is not None:
-        assert isinstance(result, re.Pattern) and result.pattern == value
+        assert isinstance(result, Pattern) and result.pattern == value
 
 
 @pytest.mark.parametrize("members", [CallStatus, ConferenceStatus, NotificationLog])

@@ -106,3 +106,39 @@ def test_redirecting_a_call_that_is_not_live_fails_with_twilio_code_21220(
     result = run_dag("twilio2008_test_redirect_call", call_sid=call.sid)
     assert result.state == "failed"
     assert "21220" in "".join(capfd.readouterr())
+
+
+@pytest.mark.parametrize("mode", ["poke", "deferrable"])
+def test_waiting_on_a_call_that_never_ends_stops_at_the_timeout_and_calls_once(
+    emulator: Any, mode: str, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # The DAG waits 4 s (timeout=4, polling every 0.5 s) on a call that lasts an hour.
+    started = time.monotonic()
+    result = run_dag(f"twilio2008_test_deadline_make_call_{mode}")
+    elapsed = time.monotonic() - started
+    assert result.state == "failed"
+    assert result.tries("call") == 1  # a timeout is not retried into a second call
+    assert len(_calls(emulator)) == 1
+    assert elapsed < 4 + 0.5 + 8  # the deadline, one poll, and what dag.test() costs around it (~5 s)
+    text = caplog.text + "".join(capfd.readouterr())
+    assert "AirflowSensorTimeout" in text and "waiting for call CA" in text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"poll_interval": -1}, "^poll_interval: -1 is out of range"),
+        ({"timeout": 0}, "^timeout: 0 is out of range"),
+        ({"ring_timeout": 1000}, r"^ring_timeout \(Timeout\): 1000 is out of range"),
+        ({"wait_for_completion": True, "failed_statuses": None}, "^failed_statuses: None is not a list"),
+    ],
+    ids=["poll-negative", "timeout-zero", "ring-timeout-1000", "statuses-none"],
+)
+def test_literal_bad_arguments_fail_when_the_dag_is_parsed_naming_the_field(
+    kwargs: dict[str, Any], message: str
+) -> None:
+    from airflow_provider_twilio2008.api.errors import Twilio2008ValidationError
+    from airflow_provider_twilio2008.operators.calls import MakeCallOperator
+
+    with pytest.raises(Twilio2008ValidationError, match=message):
+        MakeCallOperator(task_id="call", to="4155550134", url="https://example.com/t", **kwargs)

@@ -39,7 +39,7 @@ def _texts(to: str) -> list[Any]:
 
 
 def _earlier_calls(emulator: Any, count: int) -> list[str]:
-    """Call PERSON ``count`` times as other tasks would, then let the second turn (DateCreated is whole seconds)."""
+    """Call PERSON ``count`` times as other tasks would, then wait out the clock's precision (2 s)."""
     with Twilio2008Hook() as hook:
         sids = [hook.make_call(PERSON, None, f"{emulator.base_url}/twiml/say").sid for _ in range(count)]
     time.sleep(2.5)
@@ -92,7 +92,7 @@ def slow_api(twilio2008_emulator: Any, monkeypatch: pytest.MonkeyPatch, airflow_
 
 
 def test_an_sms_held_7_s_after_its_client_gave_up_is_adopted_by_the_retry_not_sent_again(
-    slow_api: Any, capfd: pytest.CaptureFixture[str]
+    slow_api: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     slow_api.add_fault("latency", latency_ms=7000, count=1, method="POST", path="/SMS/Messages$")
     result = run_dag("twilio2008_test_send_sms", to=PERSON, body=BODY)
@@ -100,7 +100,7 @@ def test_an_sms_held_7_s_after_its_client_gave_up_is_adopted_by_the_retry_not_se
     assert result.tries("sms") == 2
     (sent,) = _texts(PERSON)
     assert result.xcom("sms")["sid"] == sent.sid
-    assert "may still be on its way: waiting" in capfd.readouterr().out
+    assert "may still be on its way: waiting" in caplog.text
 
 
 def test_a_call_held_7_s_after_its_client_gave_up_is_adopted_by_the_retry_not_placed_again(
@@ -122,7 +122,7 @@ def test_a_retry_3_s_later_still_waits_for_an_sms_held_10_s(slow_api: Any) -> No
 
 
 def test_the_same_text_sent_by_someone_else_while_this_one_was_held_fails_rather_than_guess(
-    slow_api: Any, capfd: pytest.CaptureFixture[str]
+    slow_api: Any, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
     # While the task's create is held (its answer lost at 1 s), another sender texts the same
     # words to the same person: two identical records in the window, which the 2008 API
@@ -141,4 +141,4 @@ def test_the_same_text_sent_by_someone_else_while_this_one_was_held_fails_rather
     assert result.state == "failed"
     assert result.tries("sms") == 2  # not retried a third time: retrying cannot tell them apart
     assert len(_texts(PERSON)) == 2
-    assert "cannot be told apart" in capfd.readouterr().out
+    assert "cannot be told apart" in caplog.text + "".join(capfd.readouterr())

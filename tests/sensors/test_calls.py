@@ -6,8 +6,13 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_twilio2008.api.errors import Twilio2008ValidationError
 from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
+from airflow_provider_twilio2008.sensors.calls import CallCompletedSensor, RecordingAvailableSensor
 from tests.helpers import run_dag
+
+#: A well-formed call SID (no such call needs to exist for a DAG to be parsed).
+CALL = "CA" + "a" * 32
 
 MODES = ("poke", "reschedule", "deferrable")
 
@@ -90,3 +95,37 @@ def test_a_call_that_ended_without_recording_fails_after_the_grace_period(emulat
     result = run_dag(f"twilio2008_test_recording_{mode}", call_sid=sid)
     assert result.state == "failed"
     assert result.tries("wait") == 1
+
+
+@pytest.mark.parametrize("mode", ["poke", "deferrable"])
+@pytest.mark.parametrize("bad_sid", ["CA123", "SM" + "a" * 32, "CA" + "A" * 32])
+def test_a_malformed_call_sid_fails_at_once_without_a_request_or_a_retry(
+    emulator: Any, mode: str, bad_sid: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator.control("DELETE", "requests")
+    result = run_dag(f"twilio2008_test_call_{mode}", call_sid=bad_sid)
+    assert result.state == "failed"
+    assert result.tries("wait") == 1  # the DAG allows 2 retries: none is spent on a typo
+    assert emulator.control("GET", "requests")["count"] == 0
+    assert "call_sid: " in caplog.text and "expected a call SID: 'CA' followed by 32" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: CallCompletedSensor(task_id="w", call_sid="CA123"), "^call_sid: "),
+        (lambda: CallCompletedSensor(task_id="w", call_sid=CALL, failed_statuses=None), "^failed_statuses: "),
+        (
+            lambda: RecordingAvailableSensor(task_id="w", call_sid=CALL, recording_grace_period="1"),
+            "^recording_grace_period: '1' is not a number",
+        ),
+        (
+            lambda: RecordingAvailableSensor(task_id="w", call_sid=CALL, wait_for_transcription="false"),
+            "^wait_for_transcription: ",
+        ),
+    ],
+    ids=["short-sid", "statuses-none", "grace-as-text", "flag-as-text"],
+)
+def test_literal_bad_arguments_fail_when_the_dag_is_parsed_naming_the_field(make: Any, message: str) -> None:
+    with pytest.raises(Twilio2008ValidationError, match=message):
+        make()

@@ -207,3 +207,17 @@ def test_a_texted_person_answers_and_the_answer_is_returned(emulator: Any, mode:
     assert answer["from"] == PERSON == question["to"] and answer["to"] == question["from_"]
     assert answer["body"] == "no, sorry" and answer["groups"] == ["no"]
     assert answer["date_created"] >= question["date_created"]
+
+
+@pytest.mark.parametrize("mode", ["poke", "deferrable"])
+def test_a_backtracking_pattern_and_a_hostile_text_cannot_stall_the_wait(emulator: Any, mode: str) -> None:
+    # With re, r"^(a+)+$" against "a" * 34 + "!" runs for minutes: a text anyone can send would
+    # hold the worker, or in deferrable mode the triggerer's loop and every wait in it.
+    texts = [{"From": PERSON, "Body": "a" * 34 + "!"}, {"From": PERSON, "Body": "aaaa"}]
+    started = time.monotonic()
+    result = run_dag(f"twilio2008_test_sms_reply_{mode}", texts=texts, pattern=r"^(a+)+$")
+    elapsed = time.monotonic() - started
+    assert result.state == "success", result.states
+    reply = result.xcom("wait")
+    assert reply["body"] == "aaaa" and reply["groups"] == ["aaaa"]
+    assert elapsed < 15
