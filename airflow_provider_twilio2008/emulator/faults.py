@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..api import paths
-from ..api.pattern import Pattern
+from ..api.pattern import Pattern, PatternError
 from ..api.representations import render
 from ..api.xml import RestException
 from .bodies import FORM_LIMIT
@@ -126,7 +126,10 @@ class FaultRule:
             raise ValueError(f"after must be true or false, got {self.after!r}")
         if self.path is not None and not isinstance(self.path, str):
             raise ValueError(f"path must be a pattern string or null, got {self.path!r}")
-        self._pattern = Pattern(self.path) if self.path else None
+        try:
+            self._pattern = Pattern(self.path) if self.path else None
+        except PatternError as error:
+            raise ValueError(f"path {error}") from None
 
     @classmethod
     def from_json(cls, data: Any) -> FaultRule:

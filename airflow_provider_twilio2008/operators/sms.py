@@ -57,13 +57,17 @@ class SendSMSOperator(BaseOperator):
         **kwargs: Any,
     ) -> None:
         from ..api import validate
+        from ..bad_input import check_literal
 
         super().__init__(**kwargs)
         self.to = to
         self.body = body
         self.from_ = from_
         self.status_callback = status_callback
-        self.max_concurrency = validate.integer_in_range(max_concurrency, "max_concurrency", 1, 32)
+        self.max_concurrency = max_concurrency
+        check_literal(
+            max_concurrency, lambda value: validate.integer_in_range(value, "max_concurrency", 1, 32)
+        )
         self.twilio_conn_id = twilio_conn_id
 
     @cached_property

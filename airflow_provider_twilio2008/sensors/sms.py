@@ -32,11 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["SmsReplySensor"]
 
 
-def _templated(value: object) -> bool:
-    """Whether ``value`` is (or holds) a Jinja template, checked only once rendered."""
-    return isinstance(value, str) and ("{{" in value or "{%" in value)
-
-
 class SmsReplySensor(Twilio2008BaseSensor):
     """Wait for an inbound SMS from ``from_`` to ``to``, created since ``since``, matching ``body_pattern``.
 
@@ -90,34 +85,36 @@ class SmsReplySensor(Twilio2008BaseSensor):
         """Refuse, when the DAG is parsed, a field that is wrong already (templates are checked later)."""
 
         from ..api import validate
+        from ..bad_input import check_literal
 
-        if not _templated(self.from_):
-            validate.phone_number(self.from_, "from_", param="From", allow_short_code=True)
-        if self.to is not None and not _templated(self.to):
-            validate.phone_number(self.to, "to", param="To", allow_short_code=True)
-        if self.body_pattern is not None and not _templated(self.body_pattern):
-            validate.pattern(self.body_pattern, "body_pattern", ignore_case=True)
-        if self.since is not None and not _templated(self.since):
-            validate.instant(self.since, "since")
+        check_literal(
+            self.from_,
+            lambda value: validate.phone_number(value, "from_", param="From", allow_short_code=True),
+        )
+        if self.to is not None:
+            check_literal(
+                self.to, lambda value: validate.phone_number(value, "to", param="To", allow_short_code=True)
+            )
+        if self.body_pattern is not None:
+            check_literal(
+                self.body_pattern, lambda value: validate.pattern(value, "body_pattern", ignore_case=True)
+            )
+        if self.since is not None:
+            check_literal(self.since, lambda value: validate.instant(value, "since"))
 
     def _wanted(self, context: Context) -> ReplyFilter:
         """Return the rendered fields, checked; a wrong one fails the task now, naming it.
 
         :param context: the task context (``since`` defaults to its DAG run's start).
+        :raises Twilio2008ValidationError: for a wrong field (``execute`` fails the task at once).
         """
-        from airflow.sdk.exceptions import AirflowFailException
-
-        from ..api.errors import Twilio2008ValidationError
         from ..api.replies import reply_filter
 
         since = self.since
         if since is None or since == "":
             since = context["dag_run"].start_date
-        try:
-            to = self.hook._from(self.to or None, "to", "To")
-            return reply_filter(from_=self.from_, to=to, body_pattern=self.body_pattern, since=since)
-        except Twilio2008ValidationError as exc:
-            raise AirflowFailException(f"{type(exc).__name__}: {exc}") from None
+        to = self.hook._from(self.to or None, "to", "To")
+        return reply_filter(from_=self.from_, to=to, body_pattern=self.body_pattern, since=since)
 
     def _list(self, wanted: ReplyFilter) -> list[SmsMessage]:
         """Read the messages from ``from_`` to ``to`` sent since the day before ``since``, newest first."""

@@ -161,12 +161,17 @@ class AccountPoller:
             self._task = asyncio.get_running_loop().create_task(
                 self._run(), name=f"twilio2008-poller-{self.conn_id}"
             )
+        first = True
         try:
             while True:
                 if until is None:
                     yield await watch.queue.get()
                     continue
+                # The first round is awaited for at least one interval, so a reply already
+                # there still ends a wait resumed past its deadline.
                 left = until - time.time()
+                if first:
+                    left, first = max(left, watch.interval), False
                 if left <= 0:
                     return
                 try:

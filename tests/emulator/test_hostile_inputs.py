@@ -470,7 +470,7 @@ def test_a_backtracking_fault_path_does_not_stall_the_server(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    "pattern", [r"(a)\1", r"(?=Calls)", r"(?P<x>a)", r"a{1000}", r"\b", "(" * 40 + ")" * 40]
+    "pattern", [r"(a)\1", r"(?=Calls)", r"(?<=a)b", r"a{1000}", r"\Z", "(" * 40 + ")" * 40]
 )
 def test_fault_paths_outside_the_supported_subset_are_refused(api: Api, pattern: str) -> None:
     response = control(api.emulator, "POST", "faults", {"kind": "error500", "path": pattern})

@@ -275,6 +275,12 @@ def is_none(result: object) -> None:
     assert result is None
 
 
+def is_a_server_time(result: object) -> None:
+    from datetime import datetime
+
+    assert isinstance(result, datetime) and result.tzinfo is not None
+
+
 def is_good_connection_test(result: tuple[bool, str]) -> None:
     ok, message = result
     assert ok is True
@@ -956,6 +962,14 @@ CASES = [
         f"{API}/Conferences/{CONFERENCE_SID}/Participants/{OTHER_CALL_SID}",
         status=204,
         check=is_none,
+    ),
+    Case(
+        "server_now",
+        lambda h: h.server_now(),
+        "GET",
+        API,
+        ACCOUNT_XML,
+        check=is_a_server_time,
     ),
     Case(
         "test_connection",

@@ -52,6 +52,7 @@ NOT_OPERATIONS: dict[str, str] = {
     "get_page": "sends any list request it is given",
     "send_request": "sends any request it is given",
     "test_connection": "Airflow's connection test (it calls get_account)",
+    "server_now": "reads the API server's clock from Date headers (it calls get_account when needed)",
 }
 
 #: Parameters the hook takes positionally for convenience (``hook.make_call(to, from_, url)``,

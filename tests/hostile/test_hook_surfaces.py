@@ -330,7 +330,7 @@ SETTINGS_SAMPLE = {"nul", "surrogate", "crlf-injection", "megabyte", "javascript
 
 METHODS = public_hook_methods()
 #: Methods that take no input to be hostile about.
-NO_INPUT = {"close", "get_account", "get_conn", "test_connection"}
+NO_INPUT = {"close", "get_account", "get_conn", "server_now", "test_connection"}
 
 
 @dataclass(frozen=True)

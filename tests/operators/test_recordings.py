@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from airflow.sdk.exceptions import AirflowFailException
 
 from airflow_provider_twilio2008.api.errors import Twilio2008TransportError, Twilio2008ValidationError
 from airflow_provider_twilio2008.emulator.audio import wav_bytes
@@ -355,9 +356,11 @@ def test_bad_input_is_refused_before_any_request(
 ) -> None:
     twilio2008_emulator.add_fault(**COUNTER)
     arguments = {"recording_sid": recording_sid, "destination": str(tmp_path / "x.wav"), **kwargs}
-    with pytest.raises(Twilio2008ValidationError) as caught:
+    with pytest.raises(AirflowFailException) as caught:  # bad input is not retried
         download(**arguments)
-    assert caught.value.field == field and accepted in str(caught.value)
+    cause = caught.value.__cause__
+    assert isinstance(cause, Twilio2008ValidationError)
+    assert cause.field == field and accepted in str(caught.value)
     assert rest_requests(twilio2008_emulator) == 0
     assert list(tmp_path.iterdir()) == []
     Twilio2008Hook().get_recording(recording_sid)

@@ -100,14 +100,19 @@ def test_a_call_that_ended_without_recording_fails_after_the_grace_period(emulat
 @pytest.mark.parametrize("mode", ["poke", "deferrable"])
 @pytest.mark.parametrize("bad_sid", ["CA123", "SM" + "a" * 32, "CA" + "A" * 32])
 def test_a_malformed_call_sid_fails_at_once_without_a_request_or_a_retry(
-    emulator: Any, mode: str, bad_sid: str, caplog: pytest.LogCaptureFixture
+    emulator: Any,
+    mode: str,
+    bad_sid: str,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     emulator.control("DELETE", "requests")
     result = run_dag(f"twilio2008_test_call_{mode}", call_sid=bad_sid)
     assert result.state == "failed"
     assert result.tries("wait") == 1  # the DAG allows 2 retries: none is spent on a typo
     assert emulator.control("GET", "requests")["count"] == 0
-    assert "call_sid: " in caplog.text and "expected a call SID: 'CA' followed by 32" in caplog.text
+    text = caplog.text + "".join(capfd.readouterr())
+    assert "call_sid: " in text and "expected a call SID: 'CA' followed by 32" in text
 
 
 @pytest.mark.parametrize(
