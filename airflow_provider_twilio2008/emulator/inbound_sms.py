@@ -191,7 +191,7 @@ class _Document:
 class _Failure(Exception):
     """A request whose answer cannot be used: the Notification to write."""
 
-    def __init__(self, code: int, message: str, response: httpx.Response | None = None) -> None:
+    def __init__(self, code: int, message: str, response: webhooks.Answer | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -232,7 +232,7 @@ class _Exchange:
         jars[self.pair] = (jar, clock)
         return jar
 
-    async def fetch(self, request: _Request) -> httpx.Response:
+    async def fetch(self, request: _Request) -> webhooks.Answer:
         """Send one signed request with the pair's cookies.
 
         :param request: what to request.
@@ -244,17 +244,17 @@ class _Exchange:
         try:
             built = webhooks.build_request(self.emu, self.account_sid, request.url, request.method, params)
             jar.set_cookie_header(built)
-            response = await self.emu.http.send(built)
+            answer, response = await webhooks.send(self.emu, built)
         except (httpx.HTTPError, ValueError) as exc:
             raise _Failure(
                 HTTP_RETRIEVAL_FAILURE, f"HTTP retrieval failure: {type(exc).__name__}: {exc}"
             ) from None
         jar.extract_cookies(response)
         self.emu.sms_cookies[self.pair] = (jar, self.emu.clock())
-        return response
+        return answer
 
     @staticmethod
-    def read(request: _Request, response: httpx.Response) -> _Document:
+    def read(request: _Request, response: webhooks.Answer) -> _Document:
         """Return the document an answer holds.
 
         :param request: the request answered.
@@ -278,7 +278,8 @@ class _Exchange:
                 message = f"Document parse failure: the SMS reply holds {code_point}, which XML cannot carry"
                 raise _Failure(DOCUMENT_PARSE_FAILURE, message, response)
             if len(text) > SMS_BODY_MAX:
-                message = f"SMS reply is {len(text)} characters long, over {SMS_BODY_MAX}: nothing sent"
+                size = f"over {response.limit} bytes" if response.cut else f"{len(text)} characters"
+                message = f"SMS reply is {size} long, over {SMS_BODY_MAX} characters: nothing sent"
                 raise _Failure(REPLY_TOO_LONG, message, response)
             return _Document(request.url, text=text)
         message = f"Invalid Content-Type: {content_type or '(none)'}"

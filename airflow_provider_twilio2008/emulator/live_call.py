@@ -107,11 +107,11 @@ class LiveCall:
         try:
             request = webhooks.build_request(self.emu, self.account_sid, url, method, full)
             self.cookies.set_cookie_header(request)
-            response = await self.emu.http.send(request)
+            answer, response = await webhooks.send(self.emu, request)
         except (httpx.HTTPError, ValueError) as exc:
             raise FetchError(f"{type(exc).__name__}: {exc}") from None
         self.cookies.extract_cookies(response)
-        return FetchResult(response.status_code, response.headers.get("content-type", ""), response.content)
+        return FetchResult(answer.status_code, answer.content_type, answer.content)
 
     async def elapse(self, seconds: float) -> None:
         """Spend ``seconds`` of simulated time; a REST redirect cuts the wait short.

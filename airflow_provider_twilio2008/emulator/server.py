@@ -36,7 +36,7 @@ import uvicorn
 from .app import build_app
 from .bodies import DEFAULT_BODY_TIMEOUT
 from .faults import FaultInjector, FaultRule
-from .state import SEED_NUMBER, Emulator
+from .state import DEFAULT_WEBHOOK_TIMEOUT, SEED_NUMBER, Emulator
 from .store import Store, new_sid
 
 __all__ = ["EmulatorConfig", "EmulatorServer"]
@@ -74,6 +74,8 @@ class EmulatorConfig:
     :param sms_url: ``SmsUrl`` of the seed number (``None`` = leave it).
     :param sms_method: its ``SmsMethod`` (``GET``/``POST``; ``None`` = leave it).
     :param body_timeout: seconds a request body may take to arrive (408 after; see :mod:`.bodies`).
+    :param webhook_timeout: real seconds one request to an application (TwiML, ``SmsUrl``,
+        callbacks) may take in all (see :mod:`.webhooks`).
     """
 
     host: str = "127.0.0.1"
@@ -91,6 +93,7 @@ class EmulatorConfig:
     sms_url: str | None = None
     sms_method: str | None = None
     body_timeout: float = DEFAULT_BODY_TIMEOUT
+    webhook_timeout: float = DEFAULT_WEBHOOK_TIMEOUT
 
     def seed_number_settings(self) -> dict[str, str]:
         """Return the seed number's fields these options set (``url``, ``method``, ``sms_url``...)."""
@@ -132,6 +135,7 @@ class EmulatorServer:
             self.store, time_scale=config.time_scale, base_url=self.base_url, faults=faults
         )
         self.emulator.body_timeout = config.body_timeout
+        self.emulator.webhook_timeout = config.webhook_timeout
         stored = self.emulator.seed_account() if config.account_sid is None else None
         self.account_sid: str = config.account_sid or (stored.sid if stored else new_sid("AC"))
         account = self.emulator.ensure_account(self.account_sid, config.auth_token, seed=True)

@@ -28,10 +28,12 @@ from .bodies import DEFAULT_BODY_TIMEOUT
 from .faults import FaultInjector
 from .store import Store, new_sid, now
 
-__all__ = ["ANSWERS", "SEED_NUMBER", "CalleeScript", "Emulator", "new_auth_token"]
+__all__ = ["ANSWERS", "DEFAULT_WEBHOOK_TIMEOUT", "SEED_NUMBER", "CalleeScript", "Emulator", "new_auth_token"]
 
 #: The number every account owns from the start (valid ``Caller`` and SMS ``From``).
 SEED_NUMBER = "5005550006"
+DEFAULT_WEBHOOK_TIMEOUT = 15.0
+"""Real seconds one webhook request may take in all, from connecting to the body's last byte."""
 #: An SMS to this number ends ``failed``.
 SMS_FAIL_NUMBER = "5005550009"
 ANSWERS = ("human", "machine", "busy", "no-answer", "failed")
@@ -125,6 +127,8 @@ class Emulator:
         self.account_tasks: dict[str, set[asyncio.Task[Any]]] = {}
         #: Seconds a request body may take to arrive (see :mod:`.bodies`).
         self.body_timeout = DEFAULT_BODY_TIMEOUT
+        #: Real seconds one webhook request may take in all (see :mod:`.webhooks`).
+        self.webhook_timeout = DEFAULT_WEBHOOK_TIMEOUT
         self.http: httpx.AsyncClient | None = None
         self.live_calls: dict[str, Any] = {}
         self.conferences: dict[str, Any] = {}
@@ -189,7 +193,9 @@ class Emulator:
         :class:`.live_call.LiveCall`), never to the emulator as a whole.
         """
         no_cookies = http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        self.http = httpx.AsyncClient(follow_redirects=True, timeout=httpx.Timeout(15.0), cookies=no_cookies)
+        self.http = httpx.AsyncClient(
+            follow_redirects=True, timeout=httpx.Timeout(self.webhook_timeout), cookies=no_cookies
+        )
 
     async def shutdown(self) -> None:
         """Cancel the background tasks and close the HTTP client; the store stays consistent."""

@@ -8,10 +8,12 @@ Fixtures:
   ``@pytest.mark.twilio2008_time_scale(200)`` marker.
 - ``twilio2008_emulator_factory``: ``factory(time_scale=50.0, db=None, account_sid=None,
   auth_token=None, faults=None, voice_url=None, sms_url=None, voice_method=None,
-  sms_method=None, body_timeout=10.0)`` starts more emulators (all stopped after the test);
+  sms_method=None, body_timeout=10.0, webhook_timeout=15.0)`` starts more emulators (all
+  stopped after the test);
   pass the same ``db`` to a second one to test a restart (without ``account_sid``/``auth_token``
   it serves the account stored there, with its token). ``faults`` apply to that account's
-  requests; ``body_timeout`` is how long a request body may take to arrive (408 after).
+  requests; ``body_timeout`` is how long a request body may take to arrive (408 after);
+  ``webhook_timeout`` how long the emulator waits for an application's whole answer.
   ``voice_url``/``sms_url`` set the ``Url`` / ``SmsUrl`` of the account's number 5005550006,
   as ``--voice-url``/``--sms-url`` do.
 
@@ -266,6 +268,7 @@ def twilio2008_emulator_factory() -> Iterator[Callable[..., EmulatorHandle]]:
         voice_method: str | None = None,
         sms_method: str | None = None,
         body_timeout: float = 10.0,
+        webhook_timeout: float = 15.0,
     ) -> EmulatorHandle:
         from ..api.validate import http_method, url
         from ..emulator.faults import FaultRule
@@ -282,6 +285,7 @@ def twilio2008_emulator_factory() -> Iterator[Callable[..., EmulatorHandle]]:
             sms_url=sms_url and url(sms_url, "sms_url"),
             sms_method=sms_method and http_method(sms_method, "sms_method"),
             body_timeout=body_timeout,
+            webhook_timeout=webhook_timeout,
         )
         server = EmulatorServer(config).start()
         started.append(server)

@@ -365,7 +365,7 @@ def test_undeclared_entity_is_not_expanded() -> None:
 
 def test_oversized_document_is_refused_before_parsing() -> None:
     body = doc("<Pause/>" * (MAX_TWIML_BYTES // 8 + 1))
-    with pytest.raises(TwimlError, match="exceeds"):
+    with pytest.raises(TwimlError, match=f"document is over the {MAX_TWIML_BYTES}-byte limit"):
         parse_twiml(body)
 
 

@@ -321,7 +321,13 @@ _VERBS = {
 
 
 def _response(body: bytes) -> Any:
-    """Return the checked ``<Response>`` root of a document (size, safety, root, version)."""
+    """Return the checked ``<Response>`` root of a document (size, safety, root, version).
+
+    A body over the cap may have been cut one byte past it (:mod:`..webhooks` reads no more),
+    so the error says "over the limit" rather than a size that would only be the cut's.
+    """
+    if len(body) > MAX_TWIML_BYTES:
+        raise TwimlError(f"document is over the {MAX_TWIML_BYTES}-byte limit")
     try:
         root = safe_fromstring(body, max_bytes=MAX_TWIML_BYTES)
     except XmlRefused as exc:

@@ -9,7 +9,7 @@ from typing import Literal, Protocol
 from urllib.parse import urlencode, urljoin
 
 from ...api.validate import CODES
-from .parse import parse_twiml
+from .parse import MAX_TWIML_BYTES, parse_twiml
 from .verbs import (
     DOCUMENT_PARSE_FAILURE,
     DTMF_KEYS,
@@ -241,7 +241,7 @@ class _Call:
             method=request.method,
             request_vars=urlencode(request.params),
             response_headers=f"Content-Type: {result.content_type}" if result else "",
-            response_body=result.body.decode("utf-8", "replace") if result else "",
+            response_body=result.body[:MAX_TWIML_BYTES].decode("utf-8", "replace") if result else "",
         )
 
     async def fail(self, code: int, message: str, request: _Request, result: FetchResult | None) -> Outcome:
