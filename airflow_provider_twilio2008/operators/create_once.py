@@ -8,10 +8,13 @@ The rules of :mod:`airflow_provider_twilio2008.api.reconcile` decide; this modul
 
 - an intent with a SID: that record is adopted (fetched again, never re-created);
 - an ended intent (the create certainly made nothing), or none: the create is sent now;
-- an open intent (the outcome is unknown): the try waits until the intent's settle time (a
-  create still held somewhere has landed by then), then reconciles: one match is adopted, none
-  means the create is sent now, several fail the task (:class:`CannotTellApartError`) with what
-  to check.
+- an open intent (the outcome is unknown): the try reconciles at once, and when nothing is
+  there yet, waits until the intent's settle time (a create still held somewhere has landed by
+  then) and reconciles again: one match is adopted, none means the create is sent now, several
+  fail the task (:class:`CannotTellApartError`) with what to check.
+
+Intents are written one create at a time, just before its ``POST`` (at most ``workers`` are
+open at once), so a task killed in the middle of a batch leaves only those few to settle.
 
 A create whose answer is lost is reconciled at once in the same try (it has usually landed);
 when that finds nothing, the error is raised and the next try waits for the settle time.
@@ -27,7 +30,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from itertools import islice
@@ -224,8 +227,13 @@ def _earlier(create: Create, earlier: Intent | None, timing: Timing) -> tuple[An
             return create.fetch(earlier.sid), None
         except Exception as exc:
             raise CreatedEarlierError(earlier, exc) from exc
-    _settle(earlier, timing)
+    # Look first: a create that landed is adopted at once (a worker that died after its POST
+    # costs its retry one listing, not the settle time). Only when nothing is there yet may the
+    # create still be on its way, and the try waits for the settle time before looking again.
     found = _reconcile(earlier, create.candidates)
+    if not found and earlier.settled > timing.now():
+        _settle(earlier, timing)
+        found = _reconcile(earlier, create.candidates)
     if len(found) > 1:
         raise CannotTellApartError(earlier, "found " + ", ".join(record.sid for record in found))
     if found:
@@ -289,9 +297,9 @@ def create_all(context: Any, creates: list[Create], *, timing: Timing, workers: 
         earlier = [_fallback_intent(context, item.intent, timing) for item in creates]
     else:
         earlier = [ledger.read(item.key) for item in creates]
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(creates)))) as pool:
+    workers = max(1, min(workers, len(creates)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         resolved = list(pool.map(_capture(_earlier), creates, earlier, [timing] * len(creates)))
-        pending: list[tuple[int, Intent]] = []
         for index, (item, outcome) in enumerate(zip(creates, resolved, strict=True)):
             if isinstance(outcome, BaseException):
                 results[index] = outcome
@@ -301,26 +309,36 @@ def create_all(context: Any, creates: list[Create], *, timing: Timing, workers: 
                 ledger.write(item.key, adopted)
             if record is not None:
                 results[index] = record
-        todo = [index for index in range(len(creates)) if results[index] is None]
-        if todo:
-            server_now = timing.now()  # one reading for the whole batch, just before the POSTs
-            for index in todo:
-                mine = creates[index].intent.stamped(server_now, timing.hold)
-                ledger.write(creates[index].key, mine)  # before the POST: a dying worker leaves this
-                pending.append((index, mine))
-        sent = list(
-            pool.map(
-                _send, [creates[i] for i, _ in pending], [m for _, m in pending], [timing] * len(pending)
-            )
-        )
-    for (index, mine), outcome in zip(pending, sent, strict=True):
-        if outcome.error is not None:
-            results[index] = outcome.error
-            if outcome.intent is not None:
-                ledger.write(creates[index].key, outcome.intent)
-        else:
-            results[index] = outcome.record
-            ledger.write(creates[index].key, replace(mine, sid=outcome.record.sid))
+        todo = iter([index for index in range(len(creates)) if results[index] is None])
+        running: dict[Future[Any], tuple[int, Intent]] = {}
+
+        def submit_next() -> None:
+            """Note the next create's intent, then send it (the intent first: a dying worker leaves it)."""
+            index = next(todo, None)
+            if index is not None:
+                mine = creates[index].intent.stamped(timing.now(), timing.hold)
+                ledger.write(creates[index].key, mine)
+                running[pool.submit(_capture(_send), creates[index], mine, timing)] = (index, mine)
+
+        # Only the creates being sent have an open intent: a task killed mid-batch leaves its
+        # retry at most ``workers`` creates to wait for, the rest are simply sent.
+        for _ in range(workers):
+            submit_next()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index, mine = running.pop(future)
+                outcome = future.result()
+                if isinstance(outcome, BaseException):
+                    results[index] = outcome
+                elif outcome.error is not None:
+                    results[index] = outcome.error
+                    if outcome.intent is not None:
+                        ledger.write(creates[index].key, outcome.intent)
+                else:
+                    results[index] = outcome.record
+                    ledger.write(creates[index].key, replace(mine, sid=outcome.record.sid))
+                submit_next()
     return results
 
 
