@@ -45,7 +45,7 @@ import time
 import zlib
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from . import xml
 from .errors import (
@@ -59,6 +59,7 @@ from .records import Page
 from .retry import CONNECT_FAILURE, IDEMPOTENT_METHODS, LOST_ANSWER, RetryPolicy, parse_retry_after
 
 __all__ = [
+    "Log",
     "ACCEPT_ENCODING",
     "DEADLINE_FACTOR",
     "MAX_MEDIA_BYTES",
@@ -83,6 +84,20 @@ __all__ = [
     "record_flow",
     "text_flow",
 ]
+
+
+class Log(Protocol):
+    """Where a transport logs retries and summaries: a ``logging.Logger`` or Airflow's ``self.log``."""
+
+    def debug(self, msg: Any, /, *args: Any) -> Any:
+        """Log a debug line."""
+
+    def info(self, msg: Any, /, *args: Any) -> Any:
+        """Log an info line."""
+
+    def warning(self, msg: Any, /, *args: Any) -> Any:
+        """Log a warning."""
+
 
 T = TypeVar("T")
 

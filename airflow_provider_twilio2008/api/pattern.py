@@ -576,7 +576,7 @@ class Pattern:
         captured = tuple(
             None
             if found[2 * i] is None or found[2 * i + 1] is None
-            else text[found[2 * i] : found[2 * i + 1]]  # type: ignore[misc]
+            else text[found[2 * i] : found[2 * i + 1]]
             for i in range(1, self.group_count + 1)
         )
         return PatternMatch(text[begin:finish], captured, self.names, (begin, finish))

@@ -32,7 +32,7 @@ __all__ = ["SIGNATURE_HEADER", "compute_signature", "is_valid_signature"]
 SIGNATURE_HEADER = "X-Twilio-Signature"
 
 Text = str | bytes
-Params = Mapping[Text, object] | Iterable[tuple[Text, object]] | None
+Params = Mapping[str, object] | Mapping[bytes, object] | Iterable[tuple[Text, object]] | None
 
 
 def _utf8(value: object) -> bytes:

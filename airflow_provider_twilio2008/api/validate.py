@@ -319,9 +319,9 @@ def sms_body(value: object, field: str = "body") -> str:
         raise Twilio2008ValidationError(
             field, f"{len(value)} characters long", accepted, param="Body", code=CODES["sms_body_too_long"]
         )
-    problem = _bad_character(value, XML_ILLEGAL)
-    if problem is not None:
-        raise Twilio2008ValidationError(field, problem, accepted, param="Body", code=INVALID_PARAMETER)
+    bad = _bad_character(value, XML_ILLEGAL)
+    if bad is not None:
+        raise Twilio2008ValidationError(field, bad, accepted, param="Body", code=INVALID_PARAMETER)
     return value
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from lxml import etree
 
@@ -95,14 +95,21 @@ def safe_fromstring(body: bytes, *, max_bytes: int = MAX_BODY_BYTES) -> Any:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
         raise XmlRefused(f"body is not well-formed XML: {exc}", malformed=True) from None
-    info = root.getroottree().docinfo
+    info: Any = root.getroottree().docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
         # The byte scan above cannot see a DTD in UTF-16/32; the parsed tree always can.
         raise XmlRefused("body declares a DTD or entities; refused")
     return root
 
 
-def _parse_root(body: bytes, where: dict[str, str]) -> Any:
+class _Where(TypedDict):
+    """Which request an answer belongs to, for error messages."""
+
+    method: str
+    path: str
+
+
+def _parse_root(body: bytes, where: _Where) -> Any:
     try:
         root = safe_fromstring(body)
     except XmlRefused as exc:
@@ -119,7 +126,7 @@ def _text(node: Any) -> str | None:
     return text
 
 
-def record_from_element(node: Any, record_type: type[R], where: dict[str, str]) -> R:
+def record_from_element(node: Any, record_type: type[R], where: _Where) -> R:
     """Build a record from its element.
 
     :param node: the ``<Call>`` (etc.) element.
@@ -163,7 +170,7 @@ def parse_record(body: bytes, record_type: type[R], *, method: str = "", path: s
     :param method: request method, for error messages.
     :param path: request path, for error messages.
     """
-    where = {"method": method, "path": path}
+    where: _Where = {"method": method, "path": path}
     root = _parse_root(body, where)
     node = root.find(record_type.TAG)
     if node is None:
@@ -171,7 +178,7 @@ def parse_record(body: bytes, record_type: type[R], *, method: str = "", path: s
     return record_from_element(node, record_type, where)
 
 
-def _int_attribute(node: Any, name: str, where: dict[str, str]) -> int:
+def _int_attribute(node: Any, name: str, where: _Where) -> int:
     raw = node.get(name)
     if raw is None or raw.strip() == "":
         return 0
@@ -191,7 +198,7 @@ def parse_page(body: bytes, record_type: type[R], *, method: str = "", path: str
     :param method: request method, for error messages.
     :param path: request path, for error messages.
     """
-    where = {"method": method, "path": path}
+    where: _Where = {"method": method, "path": path}
     root = _parse_root(body, where)
     node = root.find(record_type.LIST_TAG)
     if node is None:
@@ -201,7 +208,8 @@ def parse_page(body: bytes, record_type: type[R], *, method: str = "", path: str
     )
     numbers = {name: _int_attribute(node, attr, where) for name, attr in PAGE_ATTRIBUTES}
     uris = {name: node.get(attr) for name, attr in PAGE_URI_ATTRIBUTES}
-    return Page(items, **numbers, **uris)
+    fields: dict[str, Any] = {**numbers, **uris}
+    return Page(items, **fields)
 
 
 class RestException:
@@ -228,7 +236,7 @@ def parse_rest_exception(body: bytes) -> RestException | None:
     :param body: an error response body.
     """
     try:
-        root = _parse_root(body, {})
+        root = _parse_root(body, {"method": "", "path": ""})
     except Twilio2008ResponseError:
         return None
     node = root.find("RestException")

@@ -379,8 +379,8 @@ async def reset(emu: Emulator, request: Request) -> Response:
     emu.faults.replace([], account_sid)
     for key in [key for key in emu.callees if key[0] == account_sid]:
         del emu.callees[key]
-    for key in [key for key in emu.sms_cookies if key[0] == account_sid]:
-        del emu.sms_cookies[key]
+    for pair in [pair for pair in emu.sms_cookies if pair[0] == account_sid]:
+        del emu.sms_cookies[pair]
     return SafeJSONResponse({"ok": True})
 
 

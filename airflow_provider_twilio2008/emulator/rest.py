@@ -230,6 +230,26 @@ def _parse_day(raw: str, key: str) -> date:
         ) from None
 
 
+def _day_test(relation: str, day: date) -> Callable[[Any], bool]:
+    """Return a test: is a datetime on ``day`` (``""``), on or after it (``">"``), on or before it (``"<"``).
+
+    :param relation: the filter key's suffix.
+    :param day: the day given (UTC).
+    """
+
+    def test(value: Any) -> bool:
+        if value is None:
+            return False
+        on = value.in_timezone("UTC").date()
+        if relation == ">":
+            return bool(on >= day)
+        if relation == "<":
+            return bool(on < day or (on == day and _midnight(value)))
+        return bool(on == day)
+
+    return test
+
+
 def date_filter(req: Req, name: str, value_of: Callable[[Any], Any]) -> Callable[[Any], bool]:
     """Return a predicate for the date filter ``name`` (``name=D``, ``name>=D``, ``name<=D``).
 
@@ -239,22 +259,8 @@ def date_filter(req: Req, name: str, value_of: Callable[[Any], Any]) -> Callable
     """
     tests: list[Callable[[Any], bool]] = []
     for key, raw in req.query:
-        if key == name:
-            day = _parse_day(raw, key)
-            tests.append(lambda v, d=day: v is not None and v.in_timezone("UTC").date() == d)
-        elif key == name + ">":
-            day = _parse_day(raw, key)
-            tests.append(lambda v, d=day: v is not None and v.in_timezone("UTC").date() >= d)
-        elif key == name + "<":
-            day = _parse_day(raw, key)
-            tests.append(
-                lambda v, d=day: (
-                    v is not None
-                    and (
-                        v.in_timezone("UTC").date() < d or (v.in_timezone("UTC").date() == d and _midnight(v))
-                    )
-                )
-            )
+        if key in (name, name + ">", name + "<"):
+            tests.append(_day_test(key[len(name) :], _parse_day(raw, key)))
     return lambda item: all(test(value_of(item)) for test in tests)
 
 

@@ -133,7 +133,7 @@ class Emulator:
         self.live_calls: dict[str, Any] = {}
         self.conferences: dict[str, Any] = {}
         #: The REST requests received, oldest first: ``(account_sid, method, path, query)``.
-        self.request_log: deque[tuple[str, str, str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
+        self.request_log: deque[tuple[str | None, str, str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
         #: Cookies of incoming-SMS exchanges per ``(account_sid, From, To)``, with the simulated
         #: time of their last use (in memory only; see :mod:`.inbound_sms`).
         self.sms_cookies: dict[tuple[str, str, str], tuple[httpx.Cookies, float]] = {}
@@ -284,7 +284,8 @@ class Emulator:
         self.seed_settings[account_sid] = {**self.seed_settings.get(account_sid, {}), **settings}
         for row in self.store.find(IncomingPhoneNumber, account_sid):
             if row.record.phone_number == SEED_NUMBER:
-                self.store.update(row, **settings)
+                changes: dict[str, Any] = dict(settings)
+                self.store.update(row, **changes)
 
     def authenticate(self, sid: str, token: str) -> Account | None:
         """Return the account for a credential pair, or ``None`` when they do not match.

@@ -21,9 +21,9 @@ import functools
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pendulum
 from pendulum import DateTime
@@ -103,9 +103,17 @@ def _encode(record: Record) -> str:
     return json.dumps(data)
 
 
-@functools.lru_cache(maxsize=65536)
 def _decode(record_type: type[R], text: str) -> R:
-    """Rebuild a record from its stored wire text (cached: records are frozen, rows rarely change)."""
+    """Rebuild a record from its stored wire text (cached: records are frozen, rows rarely change).
+
+    :param record_type: the record class.
+    :param text: the stored JSON of its wire fields.
+    """
+    return cast(R, _decode_cached(record_type, text))
+
+
+def _decode_uncached(record_type: type[Record], text: str) -> Record:
+    """Rebuild a record from its stored wire text."""
     data = json.loads(text, strict=False)
     values = {}
     for name, _element, codec in record_type.wire_fields():
@@ -113,6 +121,12 @@ def _decode(record_type: type[R], text: str) -> R:
         if raw is not None and raw != "":
             values[name] = codec.decode(raw)
     return record_type(**values)
+
+
+# Record classes are hashable; typeshed's cache wrapper only sees ``Hashable`` arguments.
+_decode_cached = cast(
+    Callable[[type[Record], str], Record], functools.lru_cache(maxsize=65536)(_decode_uncached)
+)
 
 
 class Store:

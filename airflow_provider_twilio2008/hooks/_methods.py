@@ -12,7 +12,11 @@ class ResourceMethods:
     """A group of hook methods; each describes an operation and sends it through ``self.transport``."""
 
     if TYPE_CHECKING:
-        transport: Transport
+
+        @property
+        def transport(self) -> Transport:
+            """Return the hook's transport."""
+            ...
 
         @property
         def account_sid(self) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import logging
 import os
 import socket
 import tempfile
@@ -64,6 +63,7 @@ from ..api.exchange import (
     Deadline,
     Failure,
     Flow,
+    Log,
     Note,
     Send,
     Sleep,
@@ -212,7 +212,7 @@ class _WatchedConnection(HTTPConnection):
         self._attach()
         super().connect()
 
-    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> None:
         """Send the request under the current watch, then mark it fully sent."""
         watch = self._attach()
         super().request(*args, **kwargs)
@@ -333,9 +333,7 @@ class Transport:
     :param sleep: how to wait between retries (tests may pass a recorder).
     """
 
-    def __init__(
-        self, config: ClientConfig, log: logging.Logger, sleep: Callable[[float], None] = time.sleep
-    ) -> None:
+    def __init__(self, config: ClientConfig, log: Log, sleep: Callable[[float], None] = time.sleep) -> None:
         self.config = config
         self.log = log
         self.sleep = sleep
@@ -566,7 +564,7 @@ class Transport:
         try:
             if hasattr(destination, "write"):
                 return self._copy_whole(stream, destination, request, max_bytes, label)  # type: ignore[arg-type]
-            target = Path(destination)  # type: ignore[arg-type]
+            target = Path(destination)
             if target.exists() and not target.is_file():
                 # A device, FIFO or socket (/dev/stdout, a named pipe): write into it. Replacing
                 # it atomically would swap the device for a regular file (as root: /dev/null).

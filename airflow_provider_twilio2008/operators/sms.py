@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
@@ -99,7 +99,7 @@ class SendSMSOperator(BaseOperator):
 
         hook = self.hook
         single = not isinstance(self.to, list | tuple)
-        numbers = [self.to] if single else list(self.to)
+        numbers: list[Any] = [self.to] if single else list(self.to)  # each checked by send_sms
         if not numbers:
             raise Twilio2008ValidationError("to", "empty list", "a phone number or a non-empty list of them")
         workers = validate.integer_in_range(self.max_concurrency, "max_concurrency", 1, 32)
@@ -137,7 +137,7 @@ class SendSMSOperator(BaseOperator):
             Create(
                 SMS_KEY + intent.to,
                 intent,
-                create=lambda request=request: hook.send_request(request),
+                create=partial(hook.send_request, request),
                 fetch=hook.get_sms,
                 candidates=lambda earlier: hook.list_sms(to=earlier.to, from_=earlier.from_),
             )
@@ -153,7 +153,7 @@ class SendSMSOperator(BaseOperator):
             push_link(context, hook.config.base_url, messages[0].sid)
         if failed:
             if len(failed) == 1 and single:
-                raise failed[0][1]  # type: ignore[misc]
+                raise failed[0][1]
             summary = "; ".join(_outcome(number, error) for number, error in failed)
             from airflow.sdk.exceptions import AirflowException, AirflowFailException
 

@@ -276,7 +276,7 @@ def _same_file_filter(path: Path) -> Callable[[str | None], bool]:
     target = path.resolve()
 
     def own(fileloc: str | None) -> bool:
-        return bool(fileloc) and Path(fileloc).resolve() == target
+        return fileloc is not None and fileloc != "" and Path(fileloc).resolve() == target
 
     return own
 

@@ -18,7 +18,7 @@ while every request fails or hangs, the ``timeout`` event still comes at ``timeo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -115,7 +115,7 @@ class CallCompletedTrigger(_CallWaitTrigger):
         self,
         *,
         call_sid: str,
-        failed_statuses: list[int | str],
+        failed_statuses: Sequence[int | str],
         twilio_conn_id: str,
         poll_interval: float,
         timeout_at: float | None = None,

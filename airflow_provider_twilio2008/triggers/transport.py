@@ -12,7 +12,6 @@ its :class:`~airflow_provider_twilio2008.api.exchange.Deadline`.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -37,6 +36,7 @@ from ..api.exchange import (
     Deadline,
     Failure,
     Flow,
+    Log,
     Note,
     Send,
     Sleep,
@@ -116,7 +116,7 @@ class AsyncTransport:
     def __init__(
         self,
         config: ClientConfig,
-        log: logging.Logger,
+        log: Log,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         self.config = config

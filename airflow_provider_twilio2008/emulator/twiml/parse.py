@@ -7,7 +7,7 @@ an incoming SMS (reference 6.2: only ``<Sms>`` and ``<Redirect>`` under ``<Respo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -186,7 +186,7 @@ def _pause(node: Any) -> Pause:
     return Pause(length=attrs.integer("length", 1, minimum=1))
 
 
-_PROMPTS = {"Say": _say, "Play": _play, "Pause": _pause}
+_PROMPTS: dict[str, Callable[[Any], Say | Play | Pause]] = {"Say": _say, "Play": _play, "Pause": _pause}
 
 
 def _gather(node: Any) -> Gather:
@@ -307,7 +307,7 @@ def _hangup(node: Any) -> Hangup:
     return Hangup()
 
 
-_VERBS = {
+_VERBS: dict[str, Callable[[Any], Verb]] = {
     "Say": _say,
     "Play": _play,
     "Gather": _gather,
@@ -354,7 +354,7 @@ def parse_twiml(body: bytes) -> list[Verb]:
     return [_VERBS[child.tag](child) for child in _children(root, tuple(_VERBS))]
 
 
-_SMS_VERBS = {"Sms": _sms, "Redirect": _redirect}
+_SMS_VERBS: dict[str, Callable[[Any], Sms | Redirect]] = {"Sms": _sms, "Redirect": _redirect}
 
 
 def parse_sms_twiml(body: bytes) -> list[Sms | Redirect]:
