@@ -502,12 +502,11 @@ class Pattern:
             return False
         if self._boundaries:  # \b depends on the character before: only the VM tracks it
             return self.match(text) is not None
-        current = frozenset(self._closure([self._start], True, not text))
-        last = len(text) - 1
+        current = frozenset(self._closure([self._start], True, _at_eol(text, 0)))
         for position, char in enumerate(text):
             if self._final in current:
                 return True
-            at_end = position == last
+            at_end = _at_eol(text, position + 1)
             key = (current, char)
             following = None if at_end else self._cache.get(key)
             if following is None:
@@ -609,7 +608,7 @@ class Pattern:
                 if kind == "bol":
                     holds = position == 0
                 elif kind == "eol":
-                    holds = position == len(text)
+                    holds = _at_eol(text, position)
                 else:
                     edge = _is_word(text, position - 1) != _is_word(text, position)
                     holds = edge if kind == "word" else not edge
@@ -617,6 +616,16 @@ class Pattern:
                     stack.extend((target, held) for target in reversed(state.out))
             else:
                 threads.append((current, held))
+
+
+def _at_eol(text: str, position: int) -> bool:
+    """Return whether ``$`` holds at ``position``: the end, or just before a final newline (as in ``re``).
+
+    :param text: the text searched.
+    :param position: a position in it, ``0`` to ``len(text)``.
+    """
+    end = len(text)
+    return position == end or (position == end - 1 and text[-1] == "\n")
 
 
 def _ascii_number(text: str) -> bool:
