@@ -8,7 +8,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 import requests
-from conftest import Api, wait_for
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -16,6 +15,7 @@ from airflow_provider_twilio2008.api.records import Call, IncomingPhoneNumber, N
 from airflow_provider_twilio2008.api.xml import parse_record
 from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
+from tests.emulator.helpers import Api, wait_for
 
 CALLER = "5005550006"
 TWIML = '<?xml version="1.0"?><Response><Say>hi</Say>{}</Response>'

@@ -25,10 +25,10 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import wait_for
 
 from airflow_provider_twilio2008.api.records import Call, SmsMessage
 from airflow_provider_twilio2008.api.xml import parse_page, parse_record
+from tests.emulator.helpers import wait_for
 
 KILLS = 4
 SECONDS_BETWEEN_KILLS = 1.0

@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pytest
-from conftest import Api, wait_for
 from pytest_httpserver import HTTPServer
 
 from airflow_provider_twilio2008.api.records import Call, CallFlags, CallStatus, Notification
 from airflow_provider_twilio2008.api.xml import parse_record
+from tests.emulator.helpers import Api, wait_for
 
 CALLER = "5005550006"
 HANGUP = "<Response><Hangup/></Response>"

@@ -14,7 +14,6 @@ from urllib.parse import parse_qs
 
 import pytest
 import requests
-from conftest import wait_for
 from pytest_httpserver import HTTPServer
 
 from airflow_provider_twilio2008.api.records import (
@@ -25,6 +24,7 @@ from airflow_provider_twilio2008.api.records import (
     SmsStatus,
 )
 from airflow_provider_twilio2008.api.xml import parse_page, parse_record
+from tests.emulator.helpers import wait_for
 
 SID = "AC" + "ab" * 16
 TOKEN = "cd" * 16

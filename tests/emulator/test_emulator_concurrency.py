@@ -7,11 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from conftest import Api, wait_for
 
 from airflow_provider_twilio2008.api.records import SmsMessage, SmsStatus
 from airflow_provider_twilio2008.api.xml import parse_page, parse_record
 from airflow_provider_twilio2008.testing.plugin import CONN_ENV, EmulatorHandle
+from tests.emulator.helpers import Api, wait_for
 
 THREADS = 20
 PER_THREAD = 10

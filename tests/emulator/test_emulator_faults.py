@@ -6,12 +6,12 @@ import time
 
 import pytest
 import requests
-from conftest import Api
 
 from airflow_provider_twilio2008.api.errors import Twilio2008ResponseError
 from airflow_provider_twilio2008.api.records import Call, SmsMessage
 from airflow_provider_twilio2008.api.xml import parse_page
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
+from tests.emulator.helpers import Api
 
 
 def test_faults_are_off_by_default(api: Api) -> None:

@@ -8,7 +8,6 @@ import json
 
 import pytest
 import requests
-from conftest import Api, wait_for
 
 from airflow_provider_twilio2008.api.records import (
     Account,
@@ -19,6 +18,7 @@ from airflow_provider_twilio2008.api.records import (
 )
 from airflow_provider_twilio2008.api.xml import parse_page, parse_record
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
+from tests.emulator.helpers import Api, wait_for
 
 
 def test_account_list_holds_only_own_account_and_updates(api: Api) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pytest
-from conftest import Api, wait_for
 from pytest_httpserver import HTTPServer
 
 from airflow_provider_twilio2008.api.records import SmsFlags, SmsMessage, SmsStatus
+from tests.emulator.helpers import Api, wait_for
 
 FROM = "5005550006"
 

@@ -7,7 +7,6 @@ import wave
 from urllib.parse import parse_qs
 
 import requests
-from conftest import Api, wait_for
 from pytest_httpserver import HTTPServer
 
 from airflow_provider_twilio2008.api.records import (
@@ -23,6 +22,7 @@ from airflow_provider_twilio2008.api.records import (
     TranscriptionStatus,
 )
 from airflow_provider_twilio2008.api.xml import parse_record
+from tests.emulator.helpers import Api, wait_for
 
 CALLER = "5005550006"
 

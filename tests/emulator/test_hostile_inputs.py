@@ -19,7 +19,6 @@ from urllib.parse import quote
 import psutil
 import pytest
 import requests
-from conftest import Api, wait_for
 from pytest_httpserver import HTTPServer
 
 from airflow_provider_twilio2008.api.records import (
@@ -32,6 +31,7 @@ from airflow_provider_twilio2008.api.records import (
 )
 from airflow_provider_twilio2008.api.xml import parse_page, parse_record
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
+from tests.emulator.helpers import Api, wait_for
 
 INVALID_PARAMETER = 21200
 SEED = "5005550006"

@@ -8,7 +8,6 @@ from urllib.parse import parse_qsl
 
 import pytest
 import requests
-from conftest import Api, wait_for
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
@@ -24,6 +23,7 @@ from airflow_provider_twilio2008.api.records import (
 )
 from airflow_provider_twilio2008.api.signature import SIGNATURE_HEADER, is_valid_signature
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
+from tests.emulator.helpers import Api, wait_for
 
 SEED = "5005550006"
 CALLER = "4155550123"

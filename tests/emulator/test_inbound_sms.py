@@ -13,7 +13,6 @@ from urllib.parse import parse_qs
 
 import pytest
 import requests
-from conftest import Api, wait_for
 from pytest_httpserver import HTTPServer
 from werkzeug import Request as AppRequest
 from werkzeug import Response as AppResponse
@@ -28,6 +27,7 @@ from airflow_provider_twilio2008.api.records import (
 )
 from airflow_provider_twilio2008.api.signature import SIGNATURE_HEADER, is_valid_signature
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
+from tests.emulator.helpers import Api, wait_for
 
 SEED = "5005550006"
 SENDER = "4155550100"

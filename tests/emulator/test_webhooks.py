@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from conftest import Api, wait_for
 
 from airflow_provider_twilio2008.api.records import (
     Call,
@@ -25,6 +24,7 @@ from airflow_provider_twilio2008.api.records import (
 from airflow_provider_twilio2008.emulator.state import SEED_NUMBER
 from airflow_provider_twilio2008.emulator.webhooks import ANSWER_LIMIT
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
+from tests.emulator.helpers import Api, wait_for
 
 HUGE = 64 * 1024 * 1024
 CHUNK = 64 * 1024
