@@ -42,7 +42,7 @@ from tests.dags.twilio2008_test_faults import (
     TEXTED,
 )
 from tests.helpers import credential_leaks, run_dag, secret_forms
-from tests.test_airflow_processes import STARTUP_TIMEOUT, Airflow, _airflow_env, _api_ready, _free_port
+from tests.process_helpers import STARTUP_TIMEOUT, Airflow, airflow_env, api_ready, free_port
 
 #: Seconds the client waits for an answer (the connections' ``timeout`` extra).
 CLIENT_TIMEOUT = 1.0
@@ -161,25 +161,25 @@ SIGKILL_RUN = "manual__sigkill_after_create"
 def airflow_without_triggerer(tmp_path: Path, twilio2008_emulator: EmulatorHandle) -> Iterator[Airflow]:
     """The api-server, scheduler (LocalExecutor) and dag-processor as processes; only the SIGKILL DAG.
 
-    The harness (environment, process groups, log tails) is ``tests/test_airflow_processes.py``'s;
+    The harness (environment, process groups, log tails) is ``tests/process_helpers.py``;
     the DAGs folder holds a copy of ``tests/dags/twilio2008_test_sigkill.py`` alone.
     """
     home = tmp_path / "airflow"
     dags = tmp_path / "dags"
     dags.mkdir()
     shutil.copy(Path(__file__).resolve().parent.parent / "dags" / f"{SIGKILL_DAG}.py", dags)
-    port = _free_port()
-    env = _airflow_env(home, twilio2008_emulator.conn_uri, port)
+    port = free_port()
+    env = airflow_env(home, twilio2008_emulator.conn_uri, port)
     env["AIRFLOW__CORE__DAGS_FOLDER"] = str(dags)
     home.mkdir()
-    airflow = Airflow(home, env)
+    airflow = Airflow(home, env, dag_id=SIGKILL_DAG, run_id=SIGKILL_RUN)
     airflow.cli("db", "migrate")
     try:
         airflow.start("api-server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1")
         airflow.start("scheduler", "--skip-serve-logs")
         airflow.start("dag-processor")
         with airflow.explained():
-            airflow.wait("the api-server", lambda: _api_ready(port), STARTUP_TIMEOUT)
+            airflow.wait("the api-server", lambda: api_ready(port), STARTUP_TIMEOUT)
         yield airflow
     finally:
         airflow.stop()
