@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from ..api import paths
 from ..api.errors import Twilio2008ValidationError
+from ..api.parameters import Param, decode
 from ..api.records import Page, Record
 from ..api.representations import render
 from ..api.validate import INVALID_PARAMETER
@@ -303,6 +304,22 @@ def checked(check: Callable[..., Any], *args: Any, message: str | None = None, *
         return check(*args, **kwargs)
     except Twilio2008ValidationError as exc:
         raise RestError.from_validation(exc, message) from None
+
+
+def decoded(params: tuple[Param, ...], form: Mapping[str, str]) -> dict[str, Any]:
+    """Return a request's values, decoded by the operation's declared parameters (:mod:`..api.parameters`).
+
+    :param params: the operation's parameters.
+    :param form: the request's parameters.
+    :raises RestError: 400 with the parameter's code (and Twilio's wording for it missing).
+    """
+    try:
+        return decode(params, form)
+    except Twilio2008ValidationError as exc:
+        wording = next(
+            (p.missing_text for p in params if p.wire == exc.param and exc.code == p.missing), None
+        )
+        raise RestError.from_validation(exc, wording) from None
 
 
 def newest_first(records: list[Any], attribute: str = "date_updated") -> list[Any]:

@@ -8,6 +8,8 @@ Choices where the reference says *inferred*:
   (else 400 / 21212); the call's ``PhoneNumberSid`` is that number's SID.
 - The ``/Calls`` list shows initial segments only; ``/Segments`` lists the ``<Dial>`` segments.
 - Redirect of a call that is not in progress: 400 / 21220.
+- The parameters are decoded by their declarations in :mod:`..api.parameters` (the hook encodes
+  by the same ones), so each mistake gets the code the hook gives it locally.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from typing import Any
 from starlette.responses import Response
 
 from ..api import paths, validate
+from ..api.parameters import MAKE_CALL, REDIRECT_CALL
 from ..api.records import Call, CallFlags, CallStatus, Notification, Recording
 from . import numbers, telephony
-from .rest import Req, RestError, checked, date_filter, exact_filter, lookup, newest_first, paginate, respond
+from .rest import Req, RestError, date_filter, decoded, exact_filter, lookup, newest_first, paginate, respond
 from .routes_notifications import list_notification_records
 from .state import Emulator
 from .store import new_sid, now
@@ -49,29 +52,8 @@ async def list_calls(emu: Emulator, req: Req) -> Response:
 
 async def create_call(emu: Emulator, req: Req) -> Response:
     """Place a call (reference 3.3): validate, store it queued, start its lifecycle; 201."""
-    params = req.params
-    if not params.get("Called", "").strip():
-        raise RestError(400, "No called number is specified", CODES["called_missing"])
-    called = checked(
-        validate.phone_number, params["Called"], "Called", param="Called", code=CODES["called_invalid"]
-    )
-    if not params.get("Caller", "").strip():
-        raise RestError(400, "No caller ID is specified", CODES["caller_missing"])
-    caller = checked(
-        validate.phone_number, params["Caller"], "Caller", param="Caller", code=CODES["caller_invalid"]
-    )
-    url = checked(validate.url, params.get("Url"), "Url", param="Url")
-    method = checked(validate.http_method, params.get("Method") or "POST", "Method", param="Method")
-    if_machine = ""
-    if params.get("IfMachine"):
-        if_machine = checked(
-            validate.choice, params["IfMachine"], "IfMachine", ("Continue", "Hangup"), param="IfMachine"
-        )
-    timeout = 60
-    if params.get("Timeout"):
-        timeout = checked(validate.integer_in_range, params["Timeout"], "Timeout", 1, 999, param="Timeout")
-    if params.get("SendDigits"):
-        checked(validate.send_digits, params["SendDigits"])
+    values = decoded(MAKE_CALL, req.params)
+    called, caller = values["to"], values["from_"]
     number_sid = numbers.caller_id_sid(emu, req.account_sid or "", caller)
     if number_sid is None:
         raise RestError(
@@ -91,7 +73,7 @@ async def create_call(emu: Emulator, req: Req) -> Response:
         status=CallStatus.QUEUED,
         flags=CallFlags.API,
     )
-    extra = {"url": url, "method": method, "if_machine": if_machine, "timeout": timeout}
+    extra = {name: values[name] for name in ("url", "method", "if_machine", "timeout")}
     emu.store.put(call, extra=extra)
     telephony.start_call(emu, call.sid, call.account_sid or "")
     location = emu.resource_url(paths.fill(paths.CALL, account_sid=call.account_sid or "", call_sid=call.sid))
@@ -106,8 +88,8 @@ async def get_call(emu: Emulator, req: Req) -> Response:
 async def redirect(emu: Emulator, req: Req) -> Response:
     """Redirect a live call to ``CurrentUrl`` (reference 3.4)."""
     row = _call_row(emu, req)
-    url = checked(validate.url, req.params.get("CurrentUrl"), "CurrentUrl", param="CurrentUrl")
-    method = checked(validate.http_method, req.params.get("CurrentMethod") or "POST", "CurrentMethod")
+    values = decoded(REDIRECT_CALL, req.params)
+    url, method = values["url"], values["method"]
     if row.record.status is not CallStatus.IN_PROGRESS or not telephony.redirect_call(
         emu, row.record.sid, url, method
     ):

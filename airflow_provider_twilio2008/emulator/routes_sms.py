@@ -13,9 +13,10 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from ..api import paths, validate
+from ..api.parameters import SEND_SMS
 from ..api.records import SmsFlags, SmsMessage
 from . import numbers, sms
-from .rest import Req, RestError, checked, date_filter, exact_filter, lookup, paginate, respond
+from .rest import Req, RestError, date_filter, decoded, exact_filter, lookup, paginate, respond
 from .state import Emulator
 
 __all__ = ["ROUTES"]
@@ -36,31 +37,8 @@ async def list_sms(emu: Emulator, req: Req) -> Response:
 
 async def send_sms(emu: Emulator, req: Req) -> Response:
     """Send an SMS (reference 3.5); 201 with the queued message."""
-    params = req.params
-    if not params.get("From", "").strip():
-        raise RestError(400, "A 'From' phone number is required", CODES["sms_from_missing"])
-    if not params.get("To", "").strip():
-        raise RestError(400, "A 'To' phone number is required", CODES["sms_to_missing"])
-    sender = checked(
-        validate.phone_number,
-        params["From"],
-        "From",
-        param="From",
-        code=CODES["sms_from_not_owned"],
-        allow_short_code=True,
-    )
-    to = checked(
-        validate.phone_number,
-        params["To"],
-        "To",
-        param="To",
-        code=CODES["called_invalid"],
-        allow_short_code=True,
-    )
-    body = checked(validate.sms_body, params.get("Body"), "Body")
-    callback = None
-    if params.get("StatusCallback"):
-        callback = checked(validate.url, params["StatusCallback"], "StatusCallback", param="StatusCallback")
+    values = decoded(SEND_SMS, req.params)
+    sender, to, body, callback = values["from_"], values["to"], values["body"], values["status_callback"]
     if numbers.caller_id_sid(emu, req.account_sid or "", sender, sms=True) is None:
         raise RestError(
             400,

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from .. import paths, validate
+from ..parameters import MAKE_CALL, REDIRECT_CALL, encode
 from ..records import (
     Call,
     CallStatus,
 )
-from ..validate import CODES
 from ._common import (
     ApiRequest,
     DateLike,
     account_path,
     date_filters,
     list_request,
-    optional_method,
     pairs,
     phone_filter,
 )
@@ -42,26 +41,15 @@ def make_call(
     :param if_machine: ``Continue`` or ``Hangup`` to detect answering machines (``IfMachine``).
     :param timeout: seconds to let it ring, 1-999 (``Timeout``; Twilio's default is 60).
     """
-    validate.require(to, "to", param="Called", code=CODES["called_missing"])
-    validate.require(from_, "from_", param="Caller", code=CODES["caller_missing"])
-    form = pairs(
-        ("Caller", validate.phone_number(from_, "from_", param="Caller", code=CODES["caller_invalid"])),
-        ("Called", validate.phone_number(to, "to", param="Called", code=CODES["called_invalid"])),
-        ("Url", validate.url(url, "url", param="Url")),
-        ("Method", optional_method(method, "method", "Method")),
-        ("SendDigits", None if send_digits is None else validate.send_digits(send_digits)),
-        (
-            "IfMachine",
-            None
-            if if_machine is None
-            else validate.choice(if_machine, "if_machine", ("Continue", "Hangup"), param="IfMachine"),
-        ),
-        (
-            "Timeout",
-            None
-            if timeout is None
-            else validate.integer_in_range(timeout, "timeout", 1, 999, param="Timeout"),
-        ),
+    form = encode(
+        MAKE_CALL,
+        to=to,
+        from_=from_,
+        url=url,
+        method=method,
+        send_digits=send_digits,
+        if_machine=if_machine,
+        timeout=timeout,
     )
     return ApiRequest("POST", account_path(paths.CALLS, account_sid), form=form, record=Call)
 
@@ -129,8 +117,5 @@ def redirect_call(account_sid: str, call_sid: str, url: str, method: str | None 
         Twilio's own default, sent explicitly; ``None`` sends no ``CurrentMethod``.
     """
     sid = validate.sid(call_sid, validate.CALL, "call_sid")
-    form = pairs(
-        ("CurrentUrl", validate.url(url, "url", param="CurrentUrl")),
-        ("CurrentMethod", optional_method(method, "method", "CurrentMethod")),
-    )
+    form = encode(REDIRECT_CALL, url=url, method=method)
     return ApiRequest("POST", account_path(paths.CALL, account_sid, call_sid=sid), form=form, record=Call)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from .. import paths, validate
+from ..parameters import SEND_SMS, encode
 from ..records import (
     SmsMessage,
 )
-from ..validate import CODES
 from ._common import (
     ApiRequest,
     DateLike,
     account_path,
     date_filters,
     list_request,
-    optional_url,
     pairs,
 )
 
@@ -28,14 +27,7 @@ def send_sms(
     :param from_: an SMS-capable number of the account (``From``).
     :param status_callback: URL Twilio POSTs ``SmsSid``/``SmsStatus`` to when done (``StatusCallback``).
     """
-    validate.require(to, "to", param="To", code=CODES["sms_to_missing"])
-    validate.require(from_, "from_", param="From", code=CODES["sms_from_missing"])
-    form = pairs(
-        ("From", validate.phone_number(from_, "from_", param="From", allow_short_code=True)),
-        ("To", validate.phone_number(to, "to", param="To", allow_short_code=True)),
-        ("Body", validate.sms_body(body)),
-        ("StatusCallback", optional_url(status_callback, "status_callback", "StatusCallback")),
-    )
+    form = encode(SEND_SMS, from_=from_, to=to, body=body, status_callback=status_callback)
     return ApiRequest("POST", account_path(paths.SMS_MESSAGES, account_sid), form=form, record=SmsMessage)
 
 
