@@ -170,3 +170,20 @@ def test_flags_name_the_accepted_values() -> None:
     error = refusal(validate.flag, "false", "muted", param="Muted")
 
     assert str(error) == "muted (Muted): 'false' is not a bool; expected True or False"
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        (validate.ACCOUNT, "is not an account SID.*expected an account SID: 'AC'"),
+        (validate.SMS, "is not an SMS message SID.*expected an SMS message SID: 'SM'"),
+        (validate.CALL, "is not a call SID.*expected a call SID: 'CA'"),
+    ],
+)
+def test_sid_errors_use_the_right_article(kind: validate.SidKind, words: str) -> None:
+    with pytest.raises(Twilio2008ValidationError, match=words):
+        validate.sid("nope", kind, "sid")
+
+
+def test_sms_body_of_exactly_160_characters_is_accepted() -> None:
+    assert validate.sms_body("x" * 160) == "x" * 160
