@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+
+from airflow_provider_twilio2008.api import codecs
+
+# --- errors survive pickling and copying ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -32,3 +38,11 @@ def test_impossible_dates_are_refused() -> None:
 
     with pytest.raises(ValueError):
         RFC2822.decode("Sat, 31 Feb 2009 10:00:00 -0800")
+
+
+@pytest.mark.parametrize("offset", ["+9999", "-2400", "+0160"])
+def test_rfc2822_date_with_an_impossible_offset_is_refused_when_read(offset: str) -> None:
+    # Accepted, it would only fail later, far away: in as_dict() when the task pushes to XCom.
+    with pytest.raises(ValueError):
+        codecs.RFC2822.decode(f"Fri, 06 Nov 2009 10:02:11 {offset}")
+    assert codecs.RFC2822.decode("Fri, 06 Nov 2009 10:02:11 +1400").utcoffset() == timedelta(hours=14)

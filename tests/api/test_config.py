@@ -7,7 +7,11 @@ import re
 import pytest
 
 from airflow_provider_twilio2008.api.config import ClientConfig, base_url_from
-from airflow_provider_twilio2008.api.errors import Twilio2008ValidationError
+from airflow_provider_twilio2008.api.errors import (
+    Twilio2008ValidationError,
+)
+
+# --- errors survive pickling and copying ------------------------------------------------------
 
 SID = "AC" + "a" * 32
 TOKEN = "0123456789abcdef0123456789abcdef"
@@ -76,3 +80,18 @@ def test_config_refuses_unusable_connections(kwargs: dict, field: str) -> None:
     with pytest.raises(Twilio2008ValidationError) as caught:
         ClientConfig.from_connection(**base)
     assert caught.value.field == field and TOKEN not in str(caught.value)
+
+
+@pytest.mark.parametrize("empty", [None, ""])
+def test_null_or_empty_timeout_and_retries_extras_mean_the_defaults(empty: object) -> None:
+    # The conn-fields schema declares both as nullable, so the connection form can save null.
+    config = ClientConfig.from_connection(
+        host=None, port=None, login=SID, password=TOKEN, extra={"timeout": empty, "retries": empty}
+    )
+    assert (config.timeout, config.retries) == (30.0, 3)
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_boolean_timeout_extra_is_refused(flag: bool) -> None:
+    with pytest.raises(Twilio2008ValidationError, match="timeout"):
+        ClientConfig.from_connection(host=None, port=None, login=SID, password=TOKEN, extra={"timeout": flag})

@@ -7,12 +7,24 @@ are pinned in test_exchange.py beside the exchange that uses them.)
 from __future__ import annotations
 
 import base64
+import copy
+import pickle
 from collections.abc import Callable
 from urllib.parse import quote
 
 import pytest
 
-from airflow_provider_twilio2008.api.errors import REDACTED, SecretRedactor
+from airflow_provider_twilio2008.api.errors import (
+    REDACTED,
+    SecretRedactor,
+    Twilio2008Error,
+    Twilio2008OutcomeUnknownError,
+    Twilio2008ResponseError,
+    Twilio2008TransportError,
+    Twilio2008ValidationError,
+)
+
+# --- errors survive pickling and copying ------------------------------------------------------
 
 ACCOUNT_SID = "AC569f37a7882d4ae4b137dc01b69ca936"
 #: A token whose base64, alone and in the pair, holds ``+`` and ``/`` (the two alphabets differ)
@@ -83,3 +95,22 @@ def test_a_short_token_is_not_searched_for_as_a_few_base64_characters() -> None:
 
     assert redactor.text("YWI= YWI and abc and AB") == f"{REDACTED} {REDACTED} and {REDACTED}c and {REDACTED}"
     assert redactor.text("Location: /x?q=Fine&r=hYdra") == "Location: /x?q=Fine&r=hYdra"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        Twilio2008ValidationError("to", "'123' is not a phone number", "E.164", param="Called", code=21211),
+        Twilio2008TransportError("ConnectionError: refused", method="GET", path="/2008-08-01/Accounts"),
+        Twilio2008OutcomeUnknownError("ReadTimeout: answer lost", method="POST", path="/p/Calls"),
+        Twilio2008ResponseError("response body is cut short", method="GET", path="/p", malformed=True),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_every_error_survives_pickling_and_copying_with_its_fields(error: Twilio2008Error) -> None:
+    # Airflow (and multiprocessing, celery, deepcopy) rebuild exceptions from their pickled form;
+    # a rebuild that raises TypeError replaces the user's real error with a confusing one.
+    for rebuilt in (pickle.loads(pickle.dumps(error)), copy.deepcopy(error)):
+        assert type(rebuilt) is type(error)
+        assert str(rebuilt) == str(error)
+        assert vars(rebuilt) == vars(error)

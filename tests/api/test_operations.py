@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pendulum
 import pytest
 
 from airflow_provider_twilio2008.api import operations as ops
-from airflow_provider_twilio2008.api.errors import Twilio2008ResponseError, Twilio2008ValidationError
+from airflow_provider_twilio2008.api import validate
+from airflow_provider_twilio2008.api.errors import (
+    Twilio2008ResponseError,
+    Twilio2008ValidationError,
+)
 from airflow_provider_twilio2008.api.records import Call, CallStatus, Page
+
+# --- errors survive pickling and copying ------------------------------------------------------
 
 SID = "AC" + "a" * 32
 CALL_SID = "CA" + "b" * 32
@@ -119,3 +125,21 @@ def test_bad_input_names_the_field_and_carries_twilio_code(call, field: str, cod
     with pytest.raises(Twilio2008ValidationError) as caught:
         call()
     assert caught.value.field == field and caught.value.code == code and "expected" in str(caught.value)
+
+
+@pytest.mark.parametrize("number", ["4١٥٥٥٥٠١٣٤", "+44２０７９４６０９５８", "1234５"])
+def test_phone_number_with_non_ascii_digits_never_reaches_the_form(number: str) -> None:
+    with pytest.raises(Twilio2008ValidationError, match="to"):
+        validate.phone_number(number, "to", allow_short_code=True)
+
+
+def test_aware_datetime_filter_is_the_utc_date() -> None:
+    # 23:30 in Los Angeles on 6 July is 7 July in UTC; the emulator (and Airflow's data intervals)
+    # read filter days in UTC, so the local calendar day would select the wrong day's calls.
+    late_evening = pendulum.datetime(2009, 7, 6, 23, 30, tz="America/Los_Angeles")
+    assert validate.filter_date(late_evening, "started_on") == "2009-07-07"
+    stdlib = datetime(2009, 7, 7, 1, 0, tzinfo=timezone(timedelta(hours=5)))
+    assert validate.filter_date(stdlib, "started_on") == "2009-07-06"
+    assert validate.filter_date(datetime(2009, 7, 6, 23, 30), "started_on") == "2009-07-06"
+    request = ops.list_calls(SID, started_after=late_evening)
+    assert ("StartTime>", "2009-07-07") in request.query

@@ -2,10 +2,41 @@
 
 from __future__ import annotations
 
-from airflow_provider_twilio2008.api.records import CallStatus
+import json
+import pickle
+import re
+
+from airflow_provider_twilio2008.api import xml
+from airflow_provider_twilio2008.api.records import ALL_RECORDS, CallStatus
+
+BY_TAG = {record.TAG: record for record in ALL_RECORDS} | {r.LIST_TAG: r for r in ALL_RECORDS if r.LIST_TAG}
+
+# --- errors survive pickling and copying ------------------------------------------------------
 
 
 def test_call_status_names_and_terminal_states() -> None:
     assert [s.is_terminal for s in CallStatus] == [False, False, True, True, True, True]
     assert [s.succeeded for s in CallStatus] == [False, False, True, False, False, False]
     assert CallStatus.BUSY.callback_value == "busy" and CallStatus.QUEUED.callback_value is None
+
+
+def test_as_dict_of_every_reference_record_is_json_safe(reference_examples: list[str]) -> None:
+    seen = set()
+    for example in reference_examples:
+        child = re.search(r"<TwilioResponse>\s*<(\w+)", example).group(1)
+        if child == "RestException":
+            continue
+        record_type = BY_TAG[child]
+        body = example.encode()
+        records = (
+            xml.parse_page(body, record_type).items
+            if child == record_type.LIST_TAG
+            else (xml.parse_record(body, record_type),)
+        )
+        for record in records:
+            seen.add(type(record))
+            data = record.as_dict()
+            assert json.loads(json.dumps(data)) == data
+            assert pickle.loads(pickle.dumps(record)) == record
+    assert len(seen) >= 10
+    assert {r.TAG for r in ALL_RECORDS} >= {r.TAG for r in seen}

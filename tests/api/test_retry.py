@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pendulum
 
+from airflow_provider_twilio2008.api import retry
 from airflow_provider_twilio2008.api.retry import CONNECT_FAILURE, LOST_ANSWER, RetryPolicy, parse_retry_after
+
+# --- errors survive pickling and copying ------------------------------------------------------
 
 
 def test_retry_policy_never_resends_a_create_that_may_have_arrived() -> None:
@@ -29,3 +32,10 @@ def test_retry_delays_back_off_and_honour_retry_after() -> None:
     assert parse_retry_after(None) is None and parse_retry_after("soon") is None
     now = pendulum.datetime(2026, 1, 1, tz="UTC")
     assert parse_retry_after("Thu, 01 Jan 2026 00:00:10 GMT", now.timestamp()) == 10.0
+
+
+def test_retry_after_with_non_ascii_digits_is_ignored_not_a_crash() -> None:
+    # "²".isdigit() is True but float("²") raises: a hostile header must not crash the transport.
+    assert retry.parse_retry_after("²") is None
+    assert retry.parse_retry_after("١٢") is None
+    assert retry.parse_retry_after(" 7 ") == 7.0

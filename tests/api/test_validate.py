@@ -7,9 +7,16 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_twilio2008.api import operations as ops
 from airflow_provider_twilio2008.api import validate
-from airflow_provider_twilio2008.api.errors import Twilio2008ValidationError
+from airflow_provider_twilio2008.api.errors import (
+    Twilio2008ValidationError,
+)
 from airflow_provider_twilio2008.api.records import CallStatus, ConferenceStatus, NotificationLog
+
+SID = "AC" + "a" * 32
+
+# --- errors survive pickling and copying ------------------------------------------------------
 
 
 def refusal(check: Any, *args: Any, **kwargs: Any) -> Twilio2008ValidationError:
@@ -187,3 +194,10 @@ def test_sid_errors_use_the_right_article(kind: validate.SidKind, words: str) ->
 
 def test_sms_body_of_exactly_160_characters_is_accepted() -> None:
     assert validate.sms_body("x" * 160) == "x" * 160
+
+
+def test_integer_with_non_ascii_digits_is_a_validation_error() -> None:
+    with pytest.raises(Twilio2008ValidationError, match="retries"):
+        validate.integer_in_range("²", "retries", 0, 10)
+    with pytest.raises(Twilio2008ValidationError, match="page_size"):
+        ops.list_calls(SID, page_size="١٠")  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ import pytest
 
 from airflow_provider_twilio2008.api import xml
 from airflow_provider_twilio2008.api.errors import (
+    Twilio2008ApiError,
     Twilio2008BadRequestError,
     Twilio2008NotFoundError,
     Twilio2008ResponseError,
@@ -17,6 +19,7 @@ from airflow_provider_twilio2008.api.errors import (
 )
 from airflow_provider_twilio2008.api.records import (
     ALL_RECORDS,
+    Account,
     Call,
     CallFlags,
     CallStatus,
@@ -26,6 +29,10 @@ from airflow_provider_twilio2008.api.records import (
     Transcription,
     TranscriptionStatus,
 )
+
+SID = "AC569f37a7882d4ae4b137dc01b69ca936"
+
+# --- errors survive pickling and copying ------------------------------------------------------
 
 BY_TAG = {record.TAG: record for record in ALL_RECORDS} | {r.LIST_TAG: r for r in ALL_RECORDS if r.LIST_TAG}
 
@@ -173,7 +180,6 @@ def test_error_bodies_become_typed_errors() -> None:
 
 
 def test_errors_survive_pickling_with_their_fields() -> None:
-    import pickle
 
     error = Twilio2008BadRequestError(400, "bad", code=21211, more_info="u", method="POST", path="/p")
     copy = pickle.loads(pickle.dumps(error))
@@ -210,3 +216,44 @@ def test_a_rest_exception_with_a_megabyte_of_digits_reads_as_no_number() -> None
     ).encode()
     found = xml.parse_rest_exception(body)
     assert found is not None and (found.status, found.code, found.message) == (0, None, "m")
+
+
+def test_rest_exception_with_odd_digits_still_becomes_the_typed_error() -> None:
+    body = (
+        "<TwilioResponse><RestException><Status>²</Status><Message>Bad</Message>"
+        "<Code>2¹</Code></RestException></TwilioResponse>"
+    ).encode()
+    error = xml.api_error_from_body(400, body, method="GET", path="/x")
+    assert isinstance(error, Twilio2008ApiError) and error.message == "Bad" and error.code is None
+
+
+@pytest.mark.parametrize("text", ["99999999999999999999", "-99999999999999999999"])
+def test_epoch_date_out_of_range_is_a_response_error(text: str) -> None:
+    body = (
+        "<TwilioResponse><Transcription><Sid>TR4179d4e2cb681f3a0c380174d4d8050a</Sid>"
+        f"<DateCreated>{text}</DateCreated></Transcription></TwilioResponse>"
+    ).encode()
+    with pytest.raises(Twilio2008ResponseError, match="DateCreated"):
+        xml.parse_record(body, Transcription)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_dtd_is_refused_in_any_encoding(encoding: str) -> None:
+    text = (
+        f'<?xml version="1.0" encoding="{encoding.upper()}"?>'
+        '<!DOCTYPE r [<!ENTITY a "HELLO">]>'
+        f"<TwilioResponse><Account><Sid>{SID}</Sid><FriendlyName>&a;</FriendlyName></Account>"
+        "</TwilioResponse>"
+    )
+    body = text.encode(encoding)
+    assert not re.search(rb"<!\s*DOCTYPE", body)  # the byte-level pre-check cannot see it
+    with pytest.raises(Twilio2008ResponseError, match="DTD"):
+        xml.parse_record(body, Account)
+
+
+def test_utf16_document_without_a_dtd_still_parses() -> None:
+    text = (
+        '<?xml version="1.0" encoding="UTF-16"?>'
+        f"<TwilioResponse><Account><Sid>{SID}</Sid></Account></TwilioResponse>"
+    )
+    assert xml.parse_record(text.encode("utf-16"), Account).sid == SID

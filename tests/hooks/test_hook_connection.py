@@ -46,6 +46,8 @@ from .fakes import (
     sample_call,
 )
 
+CALLS = f"{API}/Calls"
+
 TWIML = "https://app.example.com/twiml/start"
 StartRaw = Callable[..., RawServer]
 
@@ -462,3 +464,60 @@ def test_test_connection_reports_a_missing_connection_instead_of_raising() -> No
 
     assert ok is False
     assert "twilio2008_nowhere" in message
+
+
+@pytest.mark.parametrize("empty", [None, ""])
+def test_connection_form_saving_null_extras_uses_the_defaults(
+    empty: object, make_hook: HookFactory, httpserver: HTTPServer
+) -> None:
+    hook = make_hook(extra={"timeout": empty, "retries": empty, "default_from": empty})
+    httpserver.expect_request(f"{API}").respond_with_data(ACCOUNT_XML, content_type=XML_TYPE)
+
+    ok, message = hook.test_connection()
+
+    assert ok, message
+    assert (hook.config.timeout, hook.config.retries, hook.config.default_from) == (30.0, 3, None)
+
+
+@pytest.mark.parametrize("token", [AUTH_TOKEN + "\n", " " + AUTH_TOKEN, AUTH_TOKEN[:-1] + "’"])
+def test_auth_token_with_stray_characters_is_refused_before_any_request_without_echoing_it(
+    token: str, monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer
+) -> None:
+    # A pasted newline gives an unexplained 401; a curly quote crashed inside requests with a
+    # UnicodeEncodeError whose ``object`` attribute held the whole token.
+    monkeypatch.setenv(
+        CONN_ENV,
+        json.dumps(
+            {"conn_type": "twilio2008", "login": ACCOUNT_SID, "password": token, "host": base_url(httpserver)}
+        ),
+    )
+    hook = Twilio2008Hook(CONN_ID)
+
+    with pytest.raises(Twilio2008ValidationError) as raised:
+        hook.get_account()
+
+    assert raised.value.field == "password (Auth Token)"
+    assert AUTH_TOKEN[:-1] not in str(raised.value)
+    assert httpserver.log == []
+    ok, message = hook.test_connection()
+    assert not ok and "Auth Token" in message and AUTH_TOKEN[:-1] not in message
+
+
+def test_concurrent_first_use_builds_one_session(hook: Twilio2008Hook) -> None:
+    import threading
+
+    seen: list[object] = []
+    barrier = threading.Barrier(8)
+
+    def first_use() -> None:
+        barrier.wait()
+        seen.append(hook.transport)
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(transport) for transport in seen}) == 1
+    hook.close()
+    assert hook.transport is not seen[0]

@@ -16,7 +16,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from airflow_provider_twilio2008.api import operations as ops
-from airflow_provider_twilio2008.api.errors import Twilio2008Error, Twilio2008TransportError
+from airflow_provider_twilio2008.api.errors import (
+    Twilio2008Error,
+    Twilio2008ResponseError,
+    Twilio2008TransportError,
+)
 from airflow_provider_twilio2008.api.operations import NumberSettings
 from airflow_provider_twilio2008.api.records import (
     Account,
@@ -84,6 +88,7 @@ from .fakes import (
 )
 
 TWIML = "https://app.example.com/twiml/start"
+CALLS = f"{API}/Calls"
 
 
 @dataclass(frozen=True)
@@ -1274,3 +1279,27 @@ def test_download_into_a_named_pipe_writes_into_it_and_leaves_it_a_pipe(
     assert written == len(WAV_BYTES) and received == [WAV_BYTES]
     assert stat.S_ISFIFO(pipe.stat().st_mode), "a device or pipe is never swapped for a regular file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audio.fifo"]
+
+
+def test_page_links_that_loop_are_refused_instead_of_paging_forever(
+    hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    from werkzeug import Request, Response
+
+    def looping(request: Request) -> Response:
+        number = int(request.args.get("Page", "0"))
+        following = 2 if number == 1 else 1
+        if len(httpserver.log) >= 10:  # a client that does not notice the loop stops here, failing below
+            following = 0
+        link = f' nextpageuri="{CALLS}?num=1&amp;Page={following}"' if following else ' nextpageuri=""'
+        body = (
+            f'<TwilioResponse><Calls page="{number}" numpages="9" pagesize="1" total="9" start="{number}" '
+            f'end="{number}"{link}><Call><Sid>{CALL_SID}</Sid><Status>2</Status></Call></Calls></TwilioResponse>'
+        )
+        return Response(body, content_type=XML_TYPE)
+
+    httpserver.expect_request(CALLS).respond_with_handler(looping)
+
+    with pytest.raises(Twilio2008ResponseError, match="loop back"):
+        list(hook.list_calls(page_size=1))
+    assert len(httpserver.log) == 3

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -14,6 +15,7 @@ from airflow_provider_twilio2008.api.errors import (
     Twilio2008ApiError,
     Twilio2008AuthenticationError,
     Twilio2008BadRequestError,
+    Twilio2008Error,
     Twilio2008MethodNotAllowedError,
     Twilio2008NotFoundError,
     Twilio2008OutcomeUnknownError,
@@ -21,6 +23,7 @@ from airflow_provider_twilio2008.api.errors import (
     Twilio2008ResponseError,
     Twilio2008ServerError,
     Twilio2008TransportError,
+    Twilio2008ValidationError,
 )
 from airflow_provider_twilio2008.api.records import Call, CallStatus
 from airflow_provider_twilio2008.api.xml import render_record
@@ -48,6 +51,8 @@ from .fakes import (
     page_body,
     sample_call,
 )
+
+PROXY_PAGE = "<html><body><h1>Proxy login</h1><br><p>Please sign in</body></html>"
 
 TWIML = "https://app.example.com/twiml/start"
 CALLS = f"{API}/Calls"
@@ -643,3 +648,100 @@ def test_make_call_whose_body_is_cut_short_on_the_wire_is_an_unknown_outcome(
         hook.make_call("+14155550134", "+14155550199", TWIML)
 
     assert len(server.requests) == 1
+
+
+def test_get_answered_503_with_a_non_ascii_retry_after_is_retried_not_a_crash(
+    hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_ordered_request(f"{CALLS}/{CALL_SID}").respond_with_data(
+        error_body(503, "busy"), status=503, headers={"Retry-After": "²"}, content_type=XML_TYPE
+    )
+    httpserver.expect_ordered_request(f"{CALLS}/{CALL_SID}").respond_with_data(
+        COMPLETED_CALL_XML, content_type=XML_TYPE
+    )
+
+    assert hook.get_call(CALL_SID).status is CallStatus.COMPLETED
+    assert [response.status_code for _, response in httpserver.log] == [503, 200]
+
+
+def test_html_page_answered_with_200_names_its_content_type(
+    make_hook: HookFactory, httpserver: HTTPServer
+) -> None:
+    hook = make_hook(extra={"retries": 0})
+    httpserver.expect_request(f"{CALLS}/{CALL_SID}").respond_with_data(
+        PROXY_PAGE, content_type="text/html; charset=utf-8"
+    )
+
+    with pytest.raises(Twilio2008ResponseError) as raised:
+        hook.get_call(CALL_SID)
+
+    assert "text/html" in str(raised.value) and "HTTP 200" in str(raised.value)
+    assert raised.value.path == f"{CALLS}/{CALL_SID}"
+
+
+def test_create_answered_2xx_with_an_unreadable_body_says_it_may_have_taken_effect(
+    hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    # The server said 201: the call was very likely placed. An error that reads like "bad
+    # response" invites a retry of the task, which would place a second call.
+    httpserver.expect_request(CALLS, method="POST").respond_with_data(
+        PROXY_PAGE, status=201, content_type="text/html"
+    )
+
+    with pytest.raises(Twilio2008ResponseError) as raised:
+        hook.make_call("+14155550134", "+14155550199", TWIML)
+
+    message = str(raised.value)
+    assert "HTTP 201" in message and "not re-sent" in message and "took effect" in message
+    assert len(httpserver.log) == 1
+
+
+def test_errors_raised_by_the_hook_survive_pickling(make_hook: HookFactory) -> None:
+    hook = make_hook(host=f"http://127.0.0.1:{closed_port()}", extra={"retries": 0})
+    caught: list[Twilio2008Error] = []
+    for action in (lambda: hook.get_call(CALL_SID), lambda: hook.get_call("CA../../x")):
+        try:
+            action()
+        except Twilio2008Error as exc:
+            caught.append(exc)
+
+    assert [type(e) for e in caught] == [Twilio2008TransportError, Twilio2008ValidationError]
+    for error in caught:
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error) and vars(copy) == vars(error)
+
+
+def test_post_answered_with_an_unreadable_body_is_still_the_same_error_type(
+    hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request(CALLS, method="POST").respond_with_data(
+        QUEUED_CALL_XML[:-60], status=201, content_type=XML_TYPE
+    )
+
+    with pytest.raises(Twilio2008ResponseError) as raised:
+        hook.make_call("+14155550134", "+14155550199", TWIML)
+
+    assert raised.value.malformed and raised.value.method == "POST"
+
+
+def test_endless_body_is_cut_off_at_the_size_cap_not_downloaded_whole(
+    hook: Twilio2008Hook, httpserver: HTTPServer
+) -> None:
+    from werkzeug import Response
+
+    sent = {"bytes": 0}
+
+    def endless(_request: object) -> Response:
+        def chunks() -> Iterator[bytes]:
+            block = b"<x>" + b"a" * 65_530 + b"</x>"
+            while sent["bytes"] < 64 * 1024 * 1024:
+                sent["bytes"] += len(block)
+                yield block
+
+        return Response(chunks(), status=200, content_type=XML_TYPE)
+
+    httpserver.expect_request(f"{CALLS}/{CALL_SID}").respond_with_handler(endless)
+
+    with pytest.raises(Twilio2008ResponseError, match="exceeds the 16777216-byte limit"):
+        hook.get_call(CALL_SID)
+    assert sent["bytes"] < 40 * 1024 * 1024
