@@ -46,8 +46,6 @@ from .fakes import (
     sample_call,
 )
 
-CALLS = f"{API}/Calls"
-
 TWIML = "https://app.example.com/twiml/start"
 StartRaw = Callable[..., RawServer]
 
