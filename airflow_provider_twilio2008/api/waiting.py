@@ -35,11 +35,12 @@ from .errors import (
 # and sensor modules import this one at DAG-parse time for its defaults: the records are
 # imported where the functions below run, not here.
 if TYPE_CHECKING:
-    from .records import Call, CallStatus, Recording, Transcription
+    from .records import Call, CallStatus, Notification, Recording, Transcription
 
 __all__ = [
     "DEFAULT_FAILED_STATUSES",
     "DEFAULT_RECORDING_GRACE",
+    "MAX_QUOTED_NOTIFICATIONS",
     "Outcome",
     "call_outcome",
     "call_summary",
@@ -47,6 +48,7 @@ __all__ = [
     "parse_failed_statuses",
     "recording_outcome",
     "recording_summary",
+    "with_notifications",
 ]
 
 #: The call statuses that fail a wait for completion unless the user says otherwise.
@@ -134,6 +136,29 @@ def call_outcome(call: Call, failed_statuses: frozenset[CallStatus]) -> Outcome:
             f"(status {int(call.status)}), which is in failed_statuses",
         )
     return Outcome("done", value=call_summary(call))
+
+
+#: The most notifications of a failed call quoted in its failure message.
+MAX_QUOTED_NOTIFICATIONS = 3
+
+
+def with_notifications(message: str, notifications: Sequence[Notification]) -> str:
+    """Return a failed call's message followed by what Twilio's notifications for the call say.
+
+    A call that failed because its TwiML URL was unreachable or its document was invalid ends
+    ``failed`` with the reason only in a Notification (11200, 12100...): the task's error says it.
+
+    :param message: the failure message.
+    :param notifications: the call's notifications, newest first (at most
+        :data:`MAX_QUOTED_NOTIFICATIONS` are quoted).
+    """
+    if not notifications:
+        return message
+    quoted = []
+    for note in notifications[:MAX_QUOTED_NOTIFICATIONS]:
+        where = f" (requesting {note.request_url})" if note.request_url else ""
+        quoted.append(f"{note.error_code} {note.message_text or ''}{where}; see {note.more_info}".strip())
+    return f"{message}. Twilio's notifications for the call: " + " | ".join(quoted)
 
 
 def recording_summary(recording: Recording, transcription: Transcription | None) -> dict[str, Any]:

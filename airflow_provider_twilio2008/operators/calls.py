@@ -195,6 +195,7 @@ class MakeCallOperator(BaseOperator):
         while True:
             outcome = check_call(self.hook, call_sid, failed, self.log)
             if outcome.state == "done":
+                self._log_final(outcome.value)
                 return outcome.value
             if outcome.state == "failed":
                 raise AirflowFailException(outcome.message)
@@ -233,9 +234,23 @@ class MakeCallOperator(BaseOperator):
         :param event: the trigger's event payload.
         :param call_sid: the call that was awaited.
         """
+        from ..sensors.calls import explained_event
         from ..triggers.events import resolve_event
 
-        return resolve_event(event, f"call {call_sid}")
+        value = resolve_event(explained_event(self.hook, call_sid, event, self.log), f"call {call_sid}")
+        self._log_final(value)
+        return value
+
+    def _log_final(self, value: Any) -> None:
+        """Log how the awaited call ended, as a person on call would read it."""
+        if isinstance(value, dict):
+            self.log.info(
+                "Call %s to %s ended %s after %s s",
+                value.get("sid"),
+                value.get("to"),
+                value.get("status_name"),
+                value.get("duration"),
+            )
 
 
 class RedirectCallOperator(BaseOperator):

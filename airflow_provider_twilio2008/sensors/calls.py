@@ -17,6 +17,7 @@ task runs.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..api.waiting import DEFAULT_FAILED_STATUSES, DEFAULT_RECORDING_GRACE
@@ -28,7 +29,14 @@ if TYPE_CHECKING:
     from ..api.waiting import Outcome
     from ..hooks.twilio2008 import Twilio2008Hook
 
-__all__ = ["CallCompletedSensor", "RecordingAvailableSensor", "check_call", "check_recording"]
+__all__ = [
+    "CallCompletedSensor",
+    "RecordingAvailableSensor",
+    "check_call",
+    "check_recording",
+    "explain_call_failure",
+    "explained_event",
+]
 
 
 def check_call(hook: Twilio2008Hook, call_sid: str, failed_statuses: Any, log: Any) -> Outcome:
@@ -42,7 +50,50 @@ def check_call(hook: Twilio2008Hook, call_sid: str, failed_statuses: Any, log: A
     from ..api.waiting import call_outcome, parse_failed_statuses
 
     failed = parse_failed_statuses(failed_statuses)
-    return checked_outcome(lambda: call_outcome(hook.get_call(call_sid), failed), log)
+    outcome = checked_outcome(lambda: call_outcome(hook.get_call(call_sid), failed), log)
+    if outcome.state == "failed":
+        return replace(outcome, message=explain_call_failure(hook, call_sid, outcome.message, log))
+    return outcome
+
+
+def explain_call_failure(hook: Twilio2008Hook, call_sid: str, message: str, log: Any) -> str:
+    """Return a failed call's message with what Twilio's notifications for the call say.
+
+    Reading them is best effort: when it fails, the message is returned as it was.
+
+    :param hook: the hook to read with.
+    :param call_sid: the call that failed.
+    :param message: the failure message.
+    :param log: where a failed read is logged.
+    """
+    from itertools import islice
+
+    from ..api.errors import Twilio2008Error
+    from ..api.waiting import MAX_QUOTED_NOTIFICATIONS, with_notifications
+
+    try:
+        notes = list(islice(hook.list_notifications(call_sid), MAX_QUOTED_NOTIFICATIONS))
+    except Twilio2008Error as exc:
+        log.warning("Could not read the notifications of call %s: %s", call_sid, exc)
+        return message
+    return with_notifications(message, notes)
+
+
+def explained_event(hook: Twilio2008Hook, call_sid: str, event: Any, log: Any) -> Any:
+    """Return a trigger's event, its message explained by the call's notifications when it failed.
+
+    :param hook: the hook to read with.
+    :param call_sid: the awaited call (``""``: the one in the event's value).
+    :param event: the trigger's event payload.
+    :param log: where a failed read is logged.
+    """
+    if not isinstance(event, dict) or event.get("status") != "failed":
+        return event
+    value = event.get("value")
+    sid = call_sid or (value.get("sid") if isinstance(value, dict) else None)
+    if not sid:
+        return event
+    return {**event, "message": explain_call_failure(hook, sid, str(event.get("message", "")), log)}
 
 
 def check_recording(
@@ -137,6 +188,14 @@ class CallCompletedSensor(_CallSensor):
 
     def _check(self) -> Outcome:
         return check_call(self.hook, self.call_sid, self.failed_statuses, self.log)
+
+    def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
+        """Resume after the trigger fired; a failed call's error quotes its notifications.
+
+        :param context: the task context.
+        :param event: the trigger's event payload.
+        """
+        return super().execute_complete(context, explained_event(self.hook, self.call_sid, event, self.log))
 
     def _trigger(self, context: Context) -> Any:
         from ..api.waiting import parse_failed_statuses

@@ -18,11 +18,13 @@ from airflow_provider_twilio2008.api.errors import (
 )
 from airflow_provider_twilio2008.api.records import CallStatus, TranscriptionStatus
 from airflow_provider_twilio2008.api.waiting import (
+    MAX_QUOTED_NOTIFICATIONS,
     call_outcome,
     call_summary,
     is_transient,
     parse_failed_statuses,
     recording_outcome,
+    with_notifications,
 )
 from tests.hooks.fakes import CALL_SID, sample_call, sample_recording, sample_transcription, when
 
@@ -166,3 +168,28 @@ def test_a_failed_transcription_fails_the_wait() -> None:
 )
 def test_only_passing_failures_keep_a_wait_going(error: Exception, transient: bool) -> None:
     assert is_transient(error) is transient  # type: ignore[arg-type]
+
+
+def test_a_failed_calls_message_quotes_its_newest_notifications() -> None:
+    from airflow_provider_twilio2008.api.records import Notification
+
+    notes = [
+        Notification(
+            sid="NO" + str(n) * 32,
+            error_code=11200,
+            message_text=f"HTTP retrieval failure {n}",
+            request_url=f"https://app.example.com/{n}",
+            more_info="http://www.twilio.com/docs/errors/11200",
+        )
+        for n in range(1, 6)
+    ]
+    message = with_notifications("call CA1 ended failed", notes)
+    assert message == (
+        "call CA1 ended failed. Twilio's notifications for the call: "
+        + " | ".join(
+            f"11200 HTTP retrieval failure {n} (requesting https://app.example.com/{n}); "
+            "see http://www.twilio.com/docs/errors/11200"
+            for n in range(1, MAX_QUOTED_NOTIFICATIONS + 1)
+        )
+    )
+    assert with_notifications("call CA1 ended failed", []) == "call CA1 ended failed"

@@ -49,6 +49,19 @@ def test_a_busy_call_fails_at_once_without_retries(emulator: Any, mode: str) -> 
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_a_call_that_failed_fails_the_wait_quoting_twilios_notification(
+    emulator: Any, mode: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    sid = _call(emulator, twiml="no-such-document")  # the TwiML URL answers 404: the call fails
+    result = run_dag(f"twilio2008_test_call_{mode}", call_sid=sid)
+    assert result.state == "failed"
+    assert result.tries("wait") == 1
+    text = "".join(capfd.readouterr())
+    assert f"call {sid} to 4155550134 ended failed (status 4), which is in failed_statuses. " in text
+    assert "Twilio's notifications for the call: 11200 HTTP retrieval failure: status 404" in text
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_transient_api_errors_do_not_fail_the_wait(emulator: Any, mode: str) -> None:
     sid = _call(emulator, twiml="pause?length=20")
     emulator.add_fault("error503", count=4, method="GET", path="/Calls", retry_after=0)
