@@ -329,13 +329,21 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         stack.extend(item for item in reversed(behind) if isinstance(item, BaseException))
 
 
+#: What a TLS handshake answered in plain HTTP means, and what to write instead.
+PLAIN_HTTP_HINT = (
+    " (the server answers plain HTTP, not TLS: for the emulator or another server on this machine, "
+    "write the host with http://, e.g. http://127.0.0.1:8008)"
+)
+
+
 def _os_reason(exc: BaseException) -> str:
     """Return the TLS or operating-system reason behind ``exc`` (both libraries keep it as a cause)."""
     for cause in _causes(exc):
         if isinstance(cause, ssl.SSLError):
             what = getattr(cause, "reason", None) or cause.strerror or "in the handshake"
             verify = getattr(cause, "verify_message", None)
-            return f"TLS error {what}" + (f" ({verify})" if verify else "")
+            hint = PLAIN_HTTP_HINT if what == "WRONG_VERSION_NUMBER" else ""
+            return f"TLS error {what}" + (f" ({verify})" if verify else "") + hint
         if isinstance(cause, socket.gaierror) and cause.strerror:
             return cause.strerror
         if isinstance(cause, OSError) and isinstance(cause.errno, int) and cause.errno > 0:

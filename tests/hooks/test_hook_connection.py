@@ -277,6 +277,21 @@ def test_legacy_prefixed_extras_are_read(make_hook: HookFactory) -> None:
 # --- timeouts ------------------------------------------------------------------------------------
 
 
+def test_https_to_a_plain_http_server_says_to_write_http(
+    make_hook: HookFactory, httpserver: HTTPServer
+) -> None:
+    # The emulator's address written in the production form (https://) meets a plain HTTP server.
+    httpserver.expect_request(API).respond_with_data(ACCOUNT_XML, content_type=XML_TYPE)
+    hook = make_hook(host=f"https://127.0.0.1:{httpserver.port}", extra={"retries": 0})
+
+    with pytest.raises(Twilio2008TransportError) as raised:
+        hook.get_account()
+
+    assert "TLS error WRONG_VERSION_NUMBER" in str(raised.value)
+    assert "the server answers plain HTTP, not TLS" in str(raised.value)
+    assert "write the host with http://" in str(raised.value)
+
+
 def test_timeout_extra_bounds_a_silent_server(make_hook: HookFactory, raw_server: StartRaw) -> None:
     server = raw_server(hold)
     hook = make_hook(host=server.url, extra={"timeout": 0.3, "retries": 0})
