@@ -35,6 +35,23 @@ def readme_python_block(heading: str) -> str:
     return rest.split("\n```", 1)[0] + "\n"
 
 
+def readme_python_blocks(heading: str) -> list[str]:
+    """Return every ```python block of README.md in the section under ``heading``.
+
+    :param heading: the whole heading line, e.g. ``"## Hook"``.
+    """
+    text = README.read_text(encoding="utf-8")
+    level = heading.split(" ", 1)[0]
+    pieces = text.split(f"\n{heading}\n", 1)[1].split("```")
+    kept = []
+    for index, piece in enumerate(pieces):  # even pieces are prose, odd ones fenced code
+        ending = None if index % 2 else re.search(rf"^#{{1,{len(level)}}} ", piece, re.M)
+        kept.append(piece[: ending.start()] if ending else piece)
+        if ending:
+            break
+    return [code.removeprefix("python\n") for code in kept[1::2] if code.startswith("python\n")]
+
+
 def clean_airflow_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Remove every AIRFLOW* variable (this suite's conftest sets some) for a subprocess run.
 
@@ -71,6 +88,31 @@ def test_readme_hook_example_runs_against_the_emulator(
     assert [sms["body"] for sms in state["sms"]] == ["Your appointment is tomorrow at 9:00"]
 
 
+def test_readme_days_calls_include_the_ones_that_never_connected(
+    twilio2008_emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import datetime, timezone
+
+    from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
+
+    code = readme_python_blocks("## Hook")[1]
+    assert "day = date(2026, 12, 1)" in code
+    today = datetime.now(timezone.utc).date()
+    code = code.replace("date(2026, 12, 1)", f"date({today.year}, {today.month}, {today.day})")
+    twilio2008_emulator.set_connection_env(monkeypatch)
+    hook = Twilio2008Hook()
+    busy = hook.make_call("5005550001", None, f"{twilio2008_emulator.base_url}/twiml/say")
+    answered = hook.make_call("4155550134", None, f"{twilio2008_emulator.base_url}/twiml/say")
+    while not all(hook.get_call(c.sid).status.is_terminal for c in (busy, answered)):
+        pass
+
+    scope: dict[str, Any] = {"hook": hook}
+    exec(compile(code, f"{README}:Hook (a day's calls)", "exec"), scope)
+
+    assert sorted(c.sid for c in scope["placed"]) == sorted([busy.sid, answered.sid])
+    assert [c.sid for c in hook.list_calls(started_on=today)] == [answered.sid]  # what it warns of
+
+
 def test_readme_dag_test_passes_in_a_new_project(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -88,6 +130,30 @@ def test_readme_dag_test_passes_in_a_new_project(
     result.assert_outcomes(passed=1)
     assert not (pytester.path / "airflow").exists(), "Airflow wrote to its default home (~/airflow)"
     assert not [p.name for p in temp.iterdir() if p.name.startswith("twilio2008-pytest-airflow-")]
+
+
+def test_readme_dagbag_test_of_a_dag_in_the_dags_folder_passes(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's test of a DAG from ``dags/`` passes in a new project holding that DAG."""
+    clean_airflow_env(monkeypatch)
+    monkeypatch.setenv("TMPDIR", str(pytester.mkdir("system-tmp")))
+    code = readme_python_blocks("### Testing your own DAGs")[1]
+    assert 'dags["reminders"]' in code
+    # The README's first example, made a file of dags/ under the name the test asks for.
+    dag_file = readme_python_block("### Testing your own DAGs").split("\n\n\ndef test_", 1)[0]
+    dag_file = dag_file.replace("def appointment_reminder", "def reminders").replace(
+        "reminder = appointment_reminder()", "reminders()"
+    )
+    pytester.mkdir("dags")
+    (pytester.path / "dags" / "reminders.py").write_text(dag_file, encoding="utf-8")
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_reminders.py").write_text(code, encoding="utf-8")
+    (pytester.path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
+
+    result.assert_outcomes(passed=1)
 
 
 def test_readme_operator_dag_runs_against_the_emulator(
