@@ -204,9 +204,7 @@ def _check_request(request: object, *, many: bool | None) -> None:
 
 
 def _mask(secret: str) -> None:
-    """Register ``secret`` with Airflow's log masker (no-op where unavailable)."""
-    try:
-        from airflow.sdk.log import mask_secret
-    except ImportError:  # pragma: no cover - very old task SDKs
-        return
+    """Register ``secret`` with Airflow's log masker."""
+    from airflow.sdk.log import mask_secret
+
     mask_secret(secret)

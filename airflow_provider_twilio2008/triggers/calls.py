@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
@@ -67,10 +67,15 @@ class _CallWaitTrigger(BaseTrigger):
         """Return what one round's records mean for this wait."""
         raise NotImplementedError
 
+    #: Where the triggerer imports the class from, written out: the database keeps this string
+    #: for every deferred task, so a class that moves must leave an import here
+    #: (``tests/triggers/test_classpaths.py`` imports each one).
+    CLASSPATH: ClassVar[str] = ""
+
     def serialize(self) -> tuple[str, dict[str, Any]]:
         """Return the class path and JSON-safe kwargs (no secret)."""
         return (
-            f"{type(self).__module__}.{type(self).__qualname__}",
+            self.CLASSPATH,
             {
                 "call_sid": self.call_sid,
                 **self._kwargs(),
@@ -111,6 +116,8 @@ class CallCompletedTrigger(_CallWaitTrigger):
     :param timeout_at: Unix time at which the wait times out, if any.
     """
 
+    CLASSPATH: ClassVar[str] = "airflow_provider_twilio2008.triggers.calls.CallCompletedTrigger"
+
     def __init__(
         self,
         *,
@@ -149,6 +156,8 @@ class RecordingAvailableTrigger(_CallWaitTrigger):
     :param poll_interval: seconds between checks.
     :param timeout_at: Unix time at which the wait times out, if any.
     """
+
+    CLASSPATH: ClassVar[str] = "airflow_provider_twilio2008.triggers.calls.RecordingAvailableTrigger"
 
     def __init__(
         self,

@@ -12,7 +12,7 @@ reply, ``error`` (bad credentials, a missing connection) or ``timeout`` once ``t
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
@@ -35,6 +35,9 @@ class SmsReplyTrigger(BaseTrigger):
     :param timeout_at: Unix time at which the wait times out, if any.
     """
 
+    #: Where the triggerer imports the class from, written out (see ``CallCompletedTrigger``).
+    CLASSPATH: ClassVar[str] = "airflow_provider_twilio2008.triggers.sms.SmsReplyTrigger"
+
     def __init__(
         self,
         *,
@@ -55,7 +58,7 @@ class SmsReplyTrigger(BaseTrigger):
     def serialize(self) -> tuple[str, dict[str, Any]]:
         """Return the class path and JSON-safe kwargs (no secret)."""
         return (
-            f"{type(self).__module__}.{type(self).__qualname__}",
+            self.CLASSPATH,
             {
                 "from_": self.wanted.from_,
                 "to": self.wanted.to,

@@ -296,10 +296,7 @@ async def config_for(conn_id: str) -> ClientConfig:
 
     conn = await BaseHook.aget_connection(conn_id)
     if conn.password:
-        try:
-            from airflow.sdk.log import mask_secret
-        except ImportError:  # pragma: no cover - very old task SDKs
-            pass
-        else:
-            mask_secret(conn.password)
+        from airflow.sdk.log import mask_secret
+
+        mask_secret(conn.password)
     return ClientConfig.from_airflow_connection(conn)
