@@ -106,6 +106,7 @@ class Twilio2008BaseSensor(BaseSensorOperator):
             raise AirflowFailException(outcome.message)
         if outcome.state == "done":
             return PokeReturnValue(is_done=True, xcom_value=outcome.value)
+        self._waiting = outcome.message
         self.log.info("Waiting: %s", outcome.message)
         return False
 
@@ -114,10 +115,20 @@ class Twilio2008BaseSensor(BaseSensorOperator):
 
         :param context: the task context.
         """
+        from airflow.sdk.exceptions import AirflowSensorTimeout, AirflowSkipException
+
         from ..bad_input import fails_at_once
 
         with fails_at_once():  # a malformed SID or argument fails at once: no retry can fix it
-            return self._execute(context)
+            try:
+                return self._execute(context)
+            except (AirflowSensorTimeout, AirflowSkipException):
+                # With soft_fail Airflow logs only that it skips: say what was awaited, and how it stood.
+                last = getattr(self, "_waiting", "") or "no check was answered"
+                self.log.warning(
+                    "Timed out after %s s waiting for %s: %s", self.timeout, self._subject(), last
+                )
+                raise
 
     def _execute(self, context: Context) -> Any:
         if not self.deferrable:
@@ -140,6 +151,12 @@ class Twilio2008BaseSensor(BaseSensorOperator):
         :param context: the task context.
         :param event: the trigger's event payload.
         """
+        from airflow.sdk.exceptions import AirflowSensorTimeout
+
         from ..triggers.events import resolve_event
 
-        return resolve_event(event, self._subject())
+        try:
+            return resolve_event(event, self._subject())
+        except AirflowSensorTimeout as exc:
+            self.log.warning("%s", exc)  # with soft_fail, Airflow logs only that it skips
+            raise
