@@ -38,12 +38,25 @@ if TYPE_CHECKING:
     from airflow.sdk import BaseOperator
     from airflow.sdk.types import TaskInstanceKey
 
-__all__ = ["LINK_NAME", "LINK_XCOM_KEY", "TWILIO_LOG_URLS", "Twilio2008Link", "link_for", "push_link"]
+__all__ = [
+    "LINK_ATTRIBUTE",
+    "LINK_NAME",
+    "LINK_XCOM_KEY",
+    "TWILIO_LOG_URLS",
+    "Twilio2008Link",
+    "link_for",
+    "no_link_yet",
+    "push_link",
+]
 
 #: The button's label.
 LINK_NAME = "Twilio"
 #: The XCom key holding the URL (Airflow's default key for this class, ``_link_<class name>``).
 LINK_XCOM_KEY = "_link_Twilio2008Link"
+#: Where the running task keeps its URL too, so that the task runner's end-of-task
+#: :meth:`Twilio2008Link.get_link` (same process, same operator) needs no XCom read, and a task
+#: that created nothing has ``""`` there instead of an XCom lookup that logs "XCom not found".
+LINK_ATTRIBUTE = "_twilio2008_link_url"
 #: Twilio's 2008-era account log pages, by SID prefix.
 TWILIO_LOG_URLS = {
     validate.CALL.prefix: "https://www.twilio.com/user/account/log/calls/{sid}",
@@ -99,7 +112,21 @@ def push_link(context: Any, base_url: str, sid: str | Sequence[str]) -> str:
             log.info("%d SIDs created; the %s link opens the first, %s", len(sids), LINK_NAME, first)
     url = link_for(base_url, first)
     context["ti"].xcom_push(key=LINK_XCOM_KEY, value=url)
+    task = context.get("task")
+    if task is not None:
+        setattr(task, LINK_ATTRIBUTE, url)
     return url
+
+
+def no_link_yet(task: Any) -> None:
+    """Note that ``task`` has created nothing yet (its link is ``""`` until :func:`push_link`).
+
+    Call it first thing in ``execute``: a task that then fails before creating anything shows no
+    link without the end-of-task lookup of an XCom that does not exist.
+
+    :param task: the operator.
+    """
+    setattr(task, LINK_ATTRIBUTE, "")
 
 
 class Twilio2008Link(BaseOperatorLink):
@@ -120,9 +147,13 @@ class Twilio2008Link(BaseOperatorLink):
     def get_link(self, operator: BaseOperator, *, ti_key: TaskInstanceKey) -> str:
         """Return the URL the task stored, or ``""`` when it stored none.
 
-        :param operator: the task's operator (not used: the URL depends only on the run).
+        :param operator: the task's operator (holds the URL when this process ran its ``execute``).
         :param ti_key: the task instance whose link is wanted.
         """
+        known = getattr(operator, LINK_ATTRIBUTE, None)
+        if isinstance(known, str):
+            return known  # this process ran execute: the URL it pushed, or "" for nothing created
+
         from airflow.sdk.execution_time.xcom import XCom
 
         url = XCom.get_value(ti_key=ti_key, key=LINK_XCOM_KEY)

@@ -85,7 +85,9 @@ class SendSMSOperator(BaseOperator):
         :param context: the task context.
         """
         from ..bad_input import fails_at_once
+        from ..links import no_link_yet
 
+        no_link_yet(self)
         with fails_at_once():
             return self._execute(context)
 

@@ -76,11 +76,14 @@ def test_a_call_that_is_not_answered_fails_naming_the_outcome_once(
     assert f"ended {outcome}" in "".join(capfd.readouterr())
 
 
-def test_bad_input_fails_before_anything_is_sent(emulator: Any) -> None:
+def test_bad_input_fails_before_anything_is_sent(emulator: Any, capfd: pytest.CaptureFixture[str]) -> None:
     emulator.control("DELETE", "requests")
     result = run_dag("twilio2008_test_make_call", to="911")
     assert result.state == "failed"
     assert emulator.control("GET", "requests")["count"] == 0
+    # The task created nothing, so it has no Twilio link; looking one up must not log a warning.
+    text = "".join(capfd.readouterr())
+    assert "to (Called): " in text and "_link_Twilio2008Link" not in text
 
 
 def test_a_lost_answer_to_the_create_adopts_the_call_instead_of_calling_again(emulator: Any) -> None:
