@@ -62,6 +62,17 @@ class ClientConfig:
     create_settle: float = DEFAULT_SETTLE
     ignored_extras: tuple[str, ...] = ()
 
+    def sender(self, from_: str | None) -> str | None:
+        """Return the caller or sender to use: ``from_``, or ``default_from`` when it is ``None`` or ``""``.
+
+        Any other value, even a falsy one (``0``, ``False``), is returned for the operation to
+        check, never silently replaced by the default. ``None`` means there is neither: the
+        operation refuses it as missing (``Caller`` 21213, ``From`` 21603).
+
+        :param from_: the caller or sender given.
+        """
+        return self.default_from if from_ is None or from_ == "" else from_
+
     @classmethod
     def from_connection(
         cls,

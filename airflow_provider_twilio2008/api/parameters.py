@@ -46,6 +46,7 @@ class Param:
     :param invalid: the code when it is given but refused.
     :param default: what Twilio uses when an optional parameter is absent (``None``: nothing).
     :param missing_text: Twilio's wording for it missing, where the reference has one.
+    :param missing_hint: what else can supply it, said in the local error for it missing.
     """
 
     wire: str
@@ -55,6 +56,7 @@ class Param:
     invalid: int = INVALID_PARAMETER
     default: Any = None
     missing_text: str | None = None
+    missing_hint: str = ""
 
     def absent(self, value: Any, field: str) -> Twilio2008ValidationError:
         """Return the error for this required parameter missing (``None`` or blank), with its code.
@@ -64,7 +66,7 @@ class Param:
         :param value: the blank value given.
         :param field: the name to report (the argument locally, the wire name in the emulator).
         """
-        accepted = f"a value for {self.wire}"
+        accepted = f"a value for {self.wire}{self.missing_hint}"
         try:
             self.checked(value, field)
         except Twilio2008ValidationError as refused:
@@ -174,6 +176,7 @@ MAKE_CALL = (
         _phone(),
         missing=CODES["caller_missing"],
         invalid=CODES["caller_invalid"],
+        missing_hint=" (or a default_from extra on the connection)",
         missing_text="No caller ID is specified",
     ),
     Param("Url", "url", _url, missing=CODES["url_invalid"], invalid=CODES["url_invalid"]),
@@ -191,6 +194,7 @@ SEND_SMS = (
         _phone(short_codes=True),
         missing=CODES["sms_from_missing"],
         invalid=CODES["sms_from_not_owned"],
+        missing_hint=" (or a default_from extra on the connection)",
         missing_text="A 'From' phone number is required",
     ),
     Param(

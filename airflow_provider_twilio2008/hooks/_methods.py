@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..api.config import ClientConfig
     from .transport import Transport
 
 
@@ -19,10 +20,11 @@ class ResourceMethods:
             ...
 
         @property
-        def account_sid(self) -> str:
-            """Return the connection's Account SID."""
+        def config(self) -> ClientConfig:
+            """Return the connection's settings (``config.sender(from_)`` picks the caller)."""
             ...
 
-        def _from(self, from_: str | None, field: str, param: str) -> str:
-            """Return ``from_`` or the connection's ``default_from``."""
+        @property
+        def account_sid(self) -> str:
+            """Return the connection's Account SID."""
             ...

@@ -48,7 +48,7 @@ class CallMethods(ResourceMethods):
         request = ops.make_call(
             self.account_sid,
             to=to,
-            from_=self._from(from_, "from_", "Caller"),
+            from_=self.config.sender(from_),
             url=url,
             method=method,
             send_digits=send_digits,

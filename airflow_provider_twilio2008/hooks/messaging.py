@@ -30,7 +30,7 @@ class SmsMethods(ResourceMethods):
             self.account_sid,
             to=to,
             body=body,
-            from_=self._from(from_, "from_", "From"),
+            from_=self.config.sender(from_),
             status_callback=status_callback,
         )
         return self.transport.record(request)

@@ -167,26 +167,6 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
         _check_request(request, many=True)
         return self.transport.page(request)
 
-    def _from(self, from_: str | None, field: str, param: str) -> str:
-        """Return ``from_``, or the connection's ``default_from`` when it is ``None`` or empty.
-
-        Any other value, even a falsy one (``0``, ``False``), is returned for the operation to
-        check, never silently replaced by the default.
-
-        :param from_: the caller or sender given.
-        :param field: the argument name, for the error.
-        :param param: the request parameter (``Caller``, ``From``), for the error.
-        """
-        chosen = self.config.default_from if from_ is None or from_ == "" else from_
-        if chosen is None or chosen == "":
-            raise Twilio2008ValidationError(
-                field,
-                "missing",
-                "a number of the account, or a default_from extra on the connection",
-                param=param,
-            )
-        return chosen
-
 
 def _check_request(request: object, *, many: bool | None) -> None:
     """Refuse, before sending, what is not a request description (or not a list one when ``many``).

@@ -33,6 +33,7 @@ from airflow.sdk import BaseNotifier
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
+    from ..api.config import ClientConfig
     from ..api.operations import ApiRequest
 
 __all__ = ["TRUNCATION_MARK", "Twilio2008SmsNotifier", "send_twilio2008_sms_notification"]
@@ -96,7 +97,7 @@ class Twilio2008SmsNotifier(BaseNotifier):
 
         recipients, body = self._recipients(), self._body()
         with Twilio2008Hook(twilio_conn_id=self.twilio_conn_id) as hook:
-            messages = self._requests(recipients, body, hook.account_sid, hook.config.default_from)
+            messages = self._requests(recipients, body, hook.account_sid, hook.config)
             failures = []
             for number, request in messages:
                 try:
@@ -114,7 +115,7 @@ class Twilio2008SmsNotifier(BaseNotifier):
 
         recipients, body = self._recipients(), self._body()
         config = await config_for(self.twilio_conn_id)
-        messages = self._requests(recipients, body, config.account_sid, config.default_from)
+        messages = self._requests(recipients, body, config.account_sid, config)
         failures = []
         async with AsyncTransport(config, self.log) as transport:
             for number, request in messages:
@@ -164,20 +165,12 @@ class Twilio2008SmsNotifier(BaseNotifier):
         return validate.sms_body(body)
 
     def _requests(
-        self, recipients: list[str], body: str, account_sid: str, default_from: str | None
+        self, recipients: list[str], body: str, account_sid: str, config: ClientConfig
     ) -> list[tuple[str, ApiRequest]]:
         """Build (and so validate) one send request per recipient, before any is sent."""
         from ..api import operations as ops
-        from ..api.errors import Twilio2008ValidationError
 
-        sender = default_from if self.from_ is None or self.from_ == "" else self.from_
-        if sender is None or sender == "":
-            raise Twilio2008ValidationError(
-                "from_",
-                "missing",
-                "a number of the account, or a default_from extra on the connection",
-                param="From",
-            )
+        sender = config.sender(self.from_)
         return [
             (number, ops.send_sms(account_sid, to=number, body=body, from_=sender)) for number in recipients
         ]

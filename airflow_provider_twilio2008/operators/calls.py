@@ -151,7 +151,7 @@ class MakeCallOperator(BaseOperator):
             request = ops.make_call(
                 hook.account_sid,
                 to=self.to,
-                from_=hook._from(self.from_, "from_", "Caller"),
+                from_=hook.config.sender(self.from_),
                 url=self.url,
                 method=self.method,
                 send_digits=self.send_digits,

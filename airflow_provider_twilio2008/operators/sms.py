@@ -105,7 +105,7 @@ class SendSMSOperator(BaseOperator):
         if not numbers:
             raise Twilio2008ValidationError("to", "empty list", "a phone number or a non-empty list of them")
         workers = validate.integer_in_range(self.max_concurrency, "max_concurrency", 1, 32)
-        sender = hook._from(self.from_, "from_", "From")
+        sender = hook.config.sender(self.from_)
         requests = []
         for index, number in enumerate(numbers):
             field = "to" if single else f"to[{index}]"

@@ -108,12 +108,20 @@ class SmsReplySensor(Twilio2008BaseSensor):
         :param context: the task context (``since`` defaults to its DAG run's start).
         :raises Twilio2008ValidationError: for a wrong field (``execute`` fails the task at once).
         """
+        from ..api.errors import Twilio2008ValidationError
         from ..api.replies import reply_filter
 
         since = self.since
         if since is None or since == "":
             since = context["dag_run"].start_date
-        to = self.hook._from(self.to or None, "to", "To")
+        to = self.hook.config.sender(self.to or None)
+        if to is None:
+            raise Twilio2008ValidationError(
+                "to",
+                "missing",
+                "the number the replies are sent to, or a default_from extra on the connection",
+                param="To",
+            )
         return reply_filter(from_=self.from_, to=to, body_pattern=self.body_pattern, since=since)
 
     def _list(self, wanted: ReplyFilter) -> list[SmsMessage]:

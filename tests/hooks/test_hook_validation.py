@@ -258,22 +258,22 @@ def test_call_timeout_bounds_are_accepted(
 
 
 @pytest.mark.parametrize(
-    "invoke",
+    ("invoke", "code"),
     [
-        lambda h: h.make_call("+14155550134", None, TWIML),
-        lambda h: h.make_call("+14155550134", "", TWIML),
-        lambda h: h.send_sms("+16505550123", "hello"),
+        (lambda h: h.make_call("+14155550134", None, TWIML), 21213),  # Caller required
+        (lambda h: h.make_call("+14155550134", "", TWIML), 21213),
+        (lambda h: h.send_sms("+16505550123", "hello"), 21603),  # From required
     ],
     ids=["make_call-None", "make_call-empty", "send_sms"],
 )
 def test_missing_sender_without_default_from_is_a_clear_error(
-    invoke: Invoke, hook: Twilio2008Hook, httpserver: HTTPServer
+    invoke: Invoke, code: int, hook: Twilio2008Hook, httpserver: HTTPServer
 ) -> None:
     with pytest.raises(Twilio2008ValidationError) as raised:
         invoke(hook)
 
-    assert raised.value.field == "from_"
-    assert "default_from" in str(raised.value)
+    assert (raised.value.field, raised.value.code) == ("from_", code)  # the code Twilio answers
+    assert "or a default_from extra on the connection" in str(raised.value)
     assert len(httpserver.log) == 0
 
 
