@@ -8,7 +8,8 @@ emulator (the reference is silent; these are our choices):
 
 - the answer's body is read to at most :data:`ANSWER_LIMIT` bytes plus one (the 64 KiB TwiML
   cap: one byte more is enough to know the document is too large), never in full, so a huge
-  answer costs 64 KiB of memory and a Notification stores at most that much of it;
+  answer costs 64 KiB of memory and a Notification stores at most that much of it; redirects
+  are followed (as Twilio does) without reading their bodies at all;
 - the whole exchange (connecting, the headers, the body) has one deadline, the emulator's
   ``webhook_timeout`` (:data:`DEFAULT_WEBHOOK_TIMEOUT`, 15 s, real time): a server that hangs
   or drips a byte at a time fails the request as a timeout (11200 for a call's TwiML).
@@ -123,7 +124,14 @@ async def send(
     client = emu.http
 
     async def exchange() -> tuple[Answer, httpx.Response]:
-        response = await client.send(request, stream=True)
+        response = await client.send(request, stream=True, follow_redirects=False)
+        redirects = 0
+        while response.next_request is not None:  # follow redirects without reading their bodies
+            await response.aclose()
+            redirects += 1
+            if redirects > client.max_redirects:
+                raise httpx.TooManyRedirects(f"more than {client.max_redirects} redirects", request=request)
+            response = await client.send(response.next_request, stream=True, follow_redirects=False)
         try:
             body = bytearray()
             if limit > 0:

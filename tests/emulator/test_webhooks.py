@@ -28,6 +28,12 @@ from tests.emulator.helpers import Api, wait_for
 
 HUGE = 64 * 1024 * 1024
 CHUNK = 64 * 1024
+HANGUP = b"<Response><Hangup/></Response>"
+#: What ``/final`` answers: the TwiML a redirect leads to.
+FINAL = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (
+    len(HANGUP),
+    HANGUP,
+)
 
 
 class Application:
@@ -40,18 +46,34 @@ class Application:
     :param body: yields the body's chunks (written one by one, with any pause it makes).
     """
 
-    def __init__(self, content_type: str, length: int, body: Callable[[], Iterator[bytes]]) -> None:
+    def __init__(
+        self,
+        content_type: str,
+        length: int,
+        body: Callable[[], Iterator[bytes]],
+        *,
+        redirect_to: str | None = None,
+    ) -> None:
         self.sent = 0
+        self.paths: list[str] = []
         self.requests = 0
         self.done = threading.Event()
         outer = self
 
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
+                path = self.rfile.readline().split(b" ")[1].decode()
                 while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                    pass  # the request line and headers; the form does not matter here
+                    pass  # the headers; the form does not matter here
                 outer.requests += 1
-                head = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
+                outer.paths.append(path)
+                if path.startswith("/final"):
+                    self.wfile.write(FINAL)
+                    return
+                status = "302 Found\r\nLocation: /final" if redirect_to else "200 OK"
+                head = (
+                    f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
+                )
                 try:
                     self.wfile.write(head.encode())
                     for chunk in body():
@@ -64,6 +86,7 @@ class Application:
                     outer.done.set()
 
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.allow_reuse_address = True
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/app"
@@ -79,8 +102,10 @@ def serve() -> Iterator[Callable[[str, int, Callable[[], Iterator[bytes]]], Appl
     """Start applications; stop them after the test."""
     started: list[Application] = []
 
-    def start(content_type: str, length: int, body: Callable[[], Iterator[bytes]]) -> Application:
-        app = Application(content_type, length, body)
+    def start(
+        content_type: str, length: int, body: Callable[[], Iterator[bytes]], *, redirect_to: str | None = None
+    ) -> Application:
+        app = Application(content_type, length, body, redirect_to=redirect_to)
         started.append(app)
         return app
 
@@ -162,6 +187,20 @@ def test_a_64_mib_text_reply_to_an_incoming_sms_is_cut_at_the_cap_and_not_texted
     assert [message.body for message in api.page("SMS/Messages", SmsMessage).items] == ["hi"]
     assert app.done.wait(10)
     assert app.sent < HUGE // 4, app.sent
+
+
+def test_a_redirect_with_a_64_mib_body_is_followed_without_reading_it(
+    api: Api, serve: Callable[..., Application]
+) -> None:
+    app = serve("text/html", HUGE, huge_text, redirect_to="/final")
+    call = api.create("Calls", Call, {"Caller": SEED_NUMBER, "Called": "4155550100", "Url": app.url})
+
+    ended = final_call(api, call.sid)
+
+    assert ended.status is CallStatus.COMPLETED  # the TwiML behind the redirect ran
+    assert [path.split("?")[0] for path in app.paths] == ["/app", "/final"]
+    assert app.done.wait(10)
+    assert app.sent < HUGE // 4, app.sent  # the 302's own body was left unread
 
 
 @pytest.fixture
