@@ -44,6 +44,8 @@ class Application:
     :param content_type: the answer's ``Content-Type``.
     :param length: the ``Content-Length`` it declares.
     :param body: yields the body's chunks (written one by one, with any pause it makes).
+    :param redirect_to: answer ``302`` to this path instead of ``200`` (with the same body);
+        ``/final`` answers ``<Response><Hangup/></Response>``.
     """
 
     def __init__(
@@ -70,7 +72,7 @@ class Application:
                 if path.startswith("/final"):
                     self.wfile.write(FINAL)
                     return
-                status = "302 Found\r\nLocation: /final" if redirect_to else "200 OK"
+                status = f"302 Found\r\nLocation: {redirect_to}" if redirect_to else "200 OK"
                 head = (
                     f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
                 )
