@@ -94,6 +94,7 @@ from .twiml import (
     Redirect,
     Sms,
     TwimlError,
+    media_type,
     parse_sms_twiml,
 )
 from .xml_text import illegal_character
@@ -264,14 +265,14 @@ class _Exchange:
         if not 200 <= response.status_code < 300:
             message = f"HTTP retrieval failure: status {response.status_code}"
             raise _Failure(HTTP_RETRIEVAL_FAILURE, message, response)
-        content_type = response.headers.get("content-type", "")
-        media_type = content_type.split(";", 1)[0].strip().lower()
-        if media_type in _TWIML_TYPES or media_type.endswith("+xml"):
+        content_type = response.content_type
+        kind = media_type(content_type)
+        if kind in _TWIML_TYPES or kind.endswith("+xml"):
             try:
                 return _Document(request.url, verbs=tuple(parse_sms_twiml(response.content)))
             except TwimlError as exc:
                 raise _Failure(DOCUMENT_PARSE_FAILURE, f"Document parse failure: {exc}", response) from None
-        if media_type == "text/plain":
+        if kind == "text/plain":
             text = response.text.strip()
             code_point = illegal_character(text)
             if code_point is not None:
@@ -305,7 +306,7 @@ class _Exchange:
         """
         stamp = now()
         response = failure.response
-        headers = f"Content-Type: {response.headers.get('content-type', '')}" if response is not None else ""
+        headers = f"Content-Type: {response.content_type}" if response is not None else ""
         notification = Notification(
             sid=new_sid("NO"),
             date_created=stamp,

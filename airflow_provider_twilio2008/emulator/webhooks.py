@@ -26,6 +26,7 @@ import httpx
 from ..api.records import Account
 from ..api.signature import SIGNATURE_HEADER, compute_signature
 from .state import DEFAULT_WEBHOOK_TIMEOUT, Emulator
+from .twiml import decoded_text
 from .twiml.parse import MAX_TWIML_BYTES
 
 __all__ = [
@@ -104,8 +105,8 @@ class Answer:
 
     @property
     def text(self) -> str:
-        """Return the body decoded as UTF-8 (invalid bytes replaced), cut to the limit."""
-        return self.content[: self.limit].decode("utf-8", "replace")
+        """Return the body cut to the limit, decoded by its ``charset`` (invalid bytes replaced)."""
+        return decoded_text(self.content[: self.limit], self.content_type)
 
 
 async def send(

@@ -222,6 +222,16 @@ def test_plain_text_answer_is_sent_back_with_reply_flag(api: Api, httpserver: HT
     assert reply.flags == SmsFlags.REPLY and reply.date_sent is not None
 
 
+def test_plain_text_answer_is_read_in_its_declared_charset(api: Api, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/sms").respond_with_data(
+        "Réunion à 9 h".encode("latin-1"), content_type="text/plain; charset=ISO-8859-1"
+    )
+    _point_seed_at(api, httpserver.url_for("/sms"))
+    _received(api)
+    reply = wait_for(lambda: (found := _replies(api)) and found[0].status is SmsStatus.SENT and found[0])
+    assert reply.body == "Réunion à 9 h"
+
+
 def test_empty_plain_text_answer_sends_nothing(api: Api, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/sms").respond_with_data(" \n", content_type="text/plain")
     _point_seed_at(api, httpserver.url_for("/sms"))

@@ -81,6 +81,8 @@ from .run import (
     FetchError,
     FetchResult,
     Outcome,
+    decoded_text,
+    media_type,
     run_twiml,
     run_url,
 )
@@ -130,6 +132,8 @@ __all__ = [
     "Verb",
     "parse_sms_twiml",
     "parse_twiml",
+    "decoded_text",
+    "media_type",
     "run_twiml",
     "run_url",
 ]

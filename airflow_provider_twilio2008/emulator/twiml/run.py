@@ -36,6 +36,8 @@ __all__ = [
     "FetchError",
     "FetchResult",
     "Outcome",
+    "decoded_text",
+    "media_type",
     "run_twiml",
     "run_url",
 ]
@@ -165,13 +167,25 @@ def _say_seconds(text: str, loop: int) -> float:
     return len(text) * SAY_SECONDS_PER_CHARACTER * max(loop, 1)
 
 
-def _media_type(content_type: str) -> str:
+def media_type(content_type: str) -> str:
+    """Return the media type of a ``Content-Type`` header, lower case, without its parameters.
+
+    :param content_type: the header (``""`` when missing).
+    """
     return content_type.split(";", 1)[0].strip().lower()
 
 
-def _charset(content_type: str) -> str:
+def decoded_text(body: bytes, content_type: str) -> str:
+    """Return ``body`` decoded by the header's ``charset`` (UTF-8 when none or unknown), never failing.
+
+    :param body: the bytes answered.
+    :param content_type: their ``Content-Type`` header.
+    """
     match = re.search(r";\s*charset\s*=\s*\"?([A-Za-z0-9._-]+)", content_type, re.IGNORECASE)
-    return match.group(1) if match else "utf-8"
+    try:
+        return body.decode(match.group(1) if match else "utf-8", "replace")
+    except LookupError:  # a charset Python does not know
+        return body.decode("utf-8", "replace")
 
 
 def _dial_status(statuses: Sequence[str]) -> str:
@@ -241,7 +255,7 @@ class _Call:
             method=request.method,
             request_vars=urlencode(request.params),
             response_headers=f"Content-Type: {result.content_type}" if result else "",
-            response_body=result.body[:MAX_TWIML_BYTES].decode("utf-8", "replace") if result else "",
+            response_body=decoded_text(result.body[:MAX_TWIML_BYTES], result.content_type) if result else "",
         )
 
     async def fail(self, code: int, message: str, request: _Request, result: FetchResult | None) -> Outcome:
@@ -268,19 +282,19 @@ class _Call:
         if not 200 <= result.status < 300:
             message = f"HTTP retrieval failure: status {result.status}"
             return await self.fail(HTTP_RETRIEVAL_FAILURE, message, request, result)
-        media_type = _media_type(result.content_type)
-        if media_type in _XML_TYPES or media_type.endswith("+xml"):
+        kind = media_type(result.content_type)
+        if kind in _XML_TYPES or kind.endswith("+xml"):
             try:
                 return parse_twiml(result.body), request.url
             except TwimlError as exc:
                 return await self.fail(
                     DOCUMENT_PARSE_FAILURE, f"Document parse failure: {exc}", request, result
                 )
-        if media_type == "text/plain":
-            text = result.body.decode(_charset(result.content_type), "replace")
+        if kind == "text/plain":
+            text = decoded_text(result.body, result.content_type)
             await self.elapse(_say_seconds(" ".join(text.split()), 1))
             return self.outcome("end")
-        if media_type.startswith("audio/"):
+        if kind.startswith("audio/"):
             await self.elapse(PLAY_SECONDS)
             return self.outcome("end")
         shown = result.content_type or "(none)"
