@@ -193,8 +193,9 @@ class Emulator:
         :class:`.live_call.LiveCall`), never to the emulator as a whole.
         """
         no_cookies = http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        # Redirects are followed by :func:`.webhooks.send`, which leaves their bodies unread.
         self.http = httpx.AsyncClient(
-            follow_redirects=True, timeout=httpx.Timeout(self.webhook_timeout), cookies=no_cookies
+            follow_redirects=False, timeout=httpx.Timeout(self.webhook_timeout), cookies=no_cookies
         )
 
     async def shutdown(self) -> None:
