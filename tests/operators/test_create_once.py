@@ -124,19 +124,24 @@ def test_a_retry_3_s_later_still_waits_for_an_sms_held_10_s(slow_api: Any) -> No
 def test_the_same_text_sent_by_someone_else_while_this_one_was_held_fails_rather_than_guess(
     slow_api: Any, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    # While the task's create is held (its answer lost at 1 s), another sender texts the same
-    # words to the same person: two identical records in the window, which the 2008 API
-    # cannot tell apart. The retry fails at once, naming what to check, and sends nothing more.
-    slow_api.add_fault("latency", latency_ms=3000, count=1, method="POST", path="/SMS/Messages$")
+    # While the task's create is held (4 s; its answer lost at 1 s, and the first try's own look
+    # lost too), another sender texts the same words to the same person: two identical records
+    # in the window, which the 2008 API cannot tell apart. The retry (3 s after the first try
+    # gave up, when both have landed) fails at once, naming what to check, and sends no more.
+    slow_api.add_fault("latency", latency_ms=4000, count=1, method="POST", path="/SMS/Messages$")
+    slow_api.add_fault("latency", latency_ms=2000, count=1, method="GET", path="/SMS/Messages$")
 
     def someone_else() -> None:
-        time.sleep(2)
+        deadline = time.monotonic() + 60
+        while any(rule["method"] == "POST" for rule in slow_api.control("GET", "faults")["rules"]):
+            assert time.monotonic() < deadline, "the task never sent its create"
+            time.sleep(0.1)  # the task's create is now held
         with Twilio2008Hook() as hook:
             hook.send_sms(PERSON, BODY)
 
     other = threading.Thread(target=someone_else)
     other.start()
-    result = run_dag("twilio2008_test_send_sms", to=PERSON, body=BODY)
+    result = run_dag("twilio2008_test_send_sms_retry_delay", to=PERSON, body=BODY)
     other.join()
     assert result.state == "failed"
     assert result.tries("sms") == 2  # not retried a third time: retrying cannot tell them apart
