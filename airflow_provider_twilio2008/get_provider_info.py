@@ -58,7 +58,7 @@ def get_provider_info() -> dict[str, Any]:
                 ],
             }
         ],
-        "notifications": ["airflow_provider_twilio2008.notifications.sms.Twilio2008SmsNotifier"],
+        "notifications": ["airflow_provider_twilio2008.notifications.sms.Twilio2008SMSNotifier"],
         "extra-links": ["airflow_provider_twilio2008.links.Twilio2008Link"],
         "connection-types": [
             {

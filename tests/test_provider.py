@@ -101,6 +101,6 @@ def test_airflow_cli_lists_the_notifier() -> None:
     out = subprocess.run(
         [str(airflow), "providers", "notifications"], capture_output=True, text=True, timeout=120
     )
-    assert "airflow_provider_twilio2008.notifications.sms.Twilio2008SmsNotifier" in out.stdout, out.stderr[
+    assert "airflow_provider_twilio2008.notifications.sms.Twilio2008SMSNotifier" in out.stdout, out.stderr[
         -2000:
     ]

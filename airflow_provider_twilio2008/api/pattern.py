@@ -1,7 +1,7 @@
 """Regular expressions matched in linear time: a subset of :mod:`re` without backtracking.
 
 Two kinds of pattern come from outside and run inside our processes: an emulator fault rule's
-``path`` and an ``SmsReplySensor``'s ``body_pattern`` (matched against texts anyone can send).
+``path`` and an ``SMSReplySensor``'s ``body_pattern`` (matched against texts anyone can send).
 :mod:`re` backtracks, so one pattern such as ``^(a+)+$`` and a 35-character text can hold a
 process for minutes, and in the triggerer that blocks every other wait. Patterns are compiled
 here into a Thompson automaton and run by simulating every state at once, so the cost of a

@@ -17,13 +17,14 @@ from typing import Any, ClassVar
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from ..api.replies import ReplyFilter, reply_filter, reply_outcome
+from ..renames import deprecated_aliases
 from .events import error_payload, timed_out, timeout_payload
 from .poller import AccountPoller
 
-__all__ = ["SmsReplyTrigger"]
+__all__ = ["SMSReplyTrigger"]
 
 
-class SmsReplyTrigger(BaseTrigger):
+class SMSReplyTrigger(BaseTrigger):
     """Wait for an inbound SMS from ``from_`` to ``to`` created at or after ``since``, matching a pattern.
 
     :param from_: the number the reply comes from.
@@ -36,7 +37,7 @@ class SmsReplyTrigger(BaseTrigger):
     """
 
     #: Where the triggerer imports the class from, written out (see ``CallCompletedTrigger``).
-    CLASSPATH: ClassVar[str] = "airflow_provider_twilio2008.triggers.sms.SmsReplyTrigger"
+    CLASSPATH: ClassVar[str] = "airflow_provider_twilio2008.triggers.sms.SMSReplyTrigger"
 
     def __init__(
         self,
@@ -85,3 +86,7 @@ class SmsReplyTrigger(BaseTrigger):
                 break
             self.log.debug("%s", outcome.message)
         yield TriggerEvent(timeout_payload(f"a reply: {self.wanted.describe()}", self.timeout_at))
+
+
+#: The class's earlier name: triggers stored under the old class path still resume.
+__getattr__ = deprecated_aliases(__name__, globals(), {"SmsReplyTrigger": "SMSReplyTrigger"})

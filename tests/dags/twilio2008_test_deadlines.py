@@ -11,7 +11,7 @@ from airflow.sdk import DAG
 
 from airflow_provider_twilio2008.operators.calls import MakeCallOperator
 from airflow_provider_twilio2008.sensors.calls import CallCompletedSensor, RecordingAvailableSensor
-from airflow_provider_twilio2008.sensors.sms import SmsReplySensor
+from airflow_provider_twilio2008.sensors.sms import SMSReplySensor
 
 START = pendulum.datetime(2026, 1, 1, tz="UTC")
 #: The deadline of every wait here, in seconds.
@@ -40,7 +40,7 @@ for _mode in ("poke", "deferrable"):
             timeout=DEADLINE,
             deferrable=_deferrable,
         )
-        SmsReplySensor(
+        SMSReplySensor(
             task_id="reply", from_="4155550134", poke_interval=POLL, timeout=DEADLINE, deferrable=_deferrable
         )
     globals()[_dag.dag_id] = _dag

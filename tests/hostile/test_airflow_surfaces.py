@@ -6,7 +6,7 @@ and ``True`` as a bool) and must fail before any request, with an error naming t
 ``on_failure_callback`` writes each task's error to a file, one JSON line per task; the emulator's
 request log must stay empty for the whole run.
 
-Literal hostile values of ``SmsReplySensor`` are refused when the DAG is parsed; those cases are
+Literal hostile values of ``SMSReplySensor`` are refused when the DAG is parsed; those cases are
 at the end.
 
 Lone surrogates are not among the cases: Airflow's task runner fails to send such a rendered
@@ -59,7 +59,7 @@ CALL_WAIT = 'CallCompletedSensor(task_id="{task_id}", call_sid=CALL_SID, poke_in
 RECORDING_WAIT = (
     'RecordingAvailableSensor(task_id="{task_id}", call_sid=CALL_SID, poke_interval=0.1, timeout=5, {arg})'
 )
-REPLY_WAIT = 'SmsReplySensor(task_id="{task_id}", from_="4155550134", poke_interval=0.1, timeout=5, {arg})'
+REPLY_WAIT = 'SMSReplySensor(task_id="{task_id}", from_="4155550134", poke_interval=0.1, timeout=5, {arg})'
 
 
 def case(task_id: str, template: str, arg: str, value: str, field: str | None = None) -> Case:
@@ -195,7 +195,7 @@ from airflow_provider_twilio2008.operators.calls import MakeCallOperator, Redire
 from airflow_provider_twilio2008.operators.recordings import DownloadRecordingOperator
 from airflow_provider_twilio2008.operators.sms import SendSMSOperator
 from airflow_provider_twilio2008.sensors.calls import CallCompletedSensor, RecordingAvailableSensor
-from airflow_provider_twilio2008.sensors.sms import SmsReplySensor
+from airflow_provider_twilio2008.sensors.sms import SMSReplySensor
 
 REPORT = {report!r}
 OUT = {out!r}
@@ -297,10 +297,10 @@ LITERALS: list[tuple[str, dict[str, Any], str]] = [
 def test_literal_hostile_reply_sensor_arguments_fail_when_the_dag_is_parsed(
     kwargs: dict[str, Any], field: str
 ) -> None:
-    from airflow_provider_twilio2008.sensors.sms import SmsReplySensor
+    from airflow_provider_twilio2008.sensors.sms import SMSReplySensor
 
     with pytest.raises(Twilio2008ValidationError) as raised:
-        SmsReplySensor(task_id="reply", **kwargs)
+        SMSReplySensor(task_id="reply", **kwargs)
 
     assert raised.value.field == field
     assert str(raised.value).startswith(field)

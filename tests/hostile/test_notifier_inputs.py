@@ -1,4 +1,4 @@
-"""Hostile input to ``Twilio2008SmsNotifier``: refused before any message, naming the field.
+"""Hostile input to ``Twilio2008SMSNotifier``: refused before any message, naming the field.
 
 The notifier texts many numbers; it checks every number and the body before sending anything,
 so one hostile recipient texts nobody. Both ``notify`` (the hook) and ``async_notify`` (the
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_twilio2008.api.errors import Twilio2008ValidationError
-from airflow_provider_twilio2008.notifications.sms import TRUNCATION_MARK, Twilio2008SmsNotifier
+from airflow_provider_twilio2008.notifications.sms import TRUNCATION_MARK, Twilio2008SMSNotifier
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
 
 MEGABYTE = 1_000_000
@@ -49,9 +49,9 @@ HOSTILE: list[tuple[str, dict[str, Any], str]] = [
 ]
 
 
-def notifier(**overrides: Any) -> Twilio2008SmsNotifier:
+def notifier(**overrides: Any) -> Twilio2008SMSNotifier:
     """Return a notifier texting ``ONCALL`` "disk full", with ``overrides``."""
-    return Twilio2008SmsNotifier(**{"to": ONCALL, "body": "disk full", **overrides})
+    return Twilio2008SMSNotifier(**{"to": ONCALL, "body": "disk full", **overrides})
 
 
 def requests_sent(emulator: EmulatorHandle) -> int:

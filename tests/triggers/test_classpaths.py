@@ -16,7 +16,7 @@ from airflow.triggers.base import BaseTrigger
 
 import airflow_provider_twilio2008.triggers as package
 from airflow_provider_twilio2008.triggers.calls import CallCompletedTrigger, RecordingAvailableTrigger
-from airflow_provider_twilio2008.triggers.sms import SmsReplyTrigger
+from airflow_provider_twilio2008.triggers.sms import SMSReplyTrigger
 
 CALL = "CA" + "a" * 32
 
@@ -25,7 +25,7 @@ BUILT = [
     RecordingAvailableTrigger(
         call_sid=CALL, wait_for_transcription=True, grace_seconds=5, twilio_conn_id="c", poll_interval=1
     ),
-    SmsReplyTrigger(
+    SMSReplyTrigger(
         from_="4155550134",
         to="5005550006",
         body_pattern="yes",
@@ -69,3 +69,10 @@ def test_the_serialized_class_path_imports_the_class_and_rebuilds_it(trigger: Ba
     rebuilt = import_string(classpath)(**kwargs)
     assert type(rebuilt) is type(trigger)
     assert rebuilt.serialize() == (classpath, kwargs)
+
+
+def test_a_trigger_stored_under_its_old_class_path_still_resumes() -> None:
+    _classpath, kwargs = BUILT[2].serialize()
+    with pytest.warns(DeprecationWarning, match="SMSReplyTrigger"):
+        old = import_string("airflow_provider_twilio2008.triggers.sms.SmsReplyTrigger")
+    assert old is SMSReplyTrigger and old(**kwargs).serialize() == BUILT[2].serialize()

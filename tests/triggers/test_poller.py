@@ -187,7 +187,7 @@ def test_calls_and_sms_are_each_listed_only_while_someone_waits_on_them(
 ) -> None:
     from datetime import datetime, timezone
 
-    from airflow_provider_twilio2008.triggers.sms import SmsReplyTrigger
+    from airflow_provider_twilio2008.triggers.sms import SMSReplyTrigger
     from tests.helpers import text_in
 
     twilio2008_emulator.set_connection_env(monkeypatch)
@@ -209,7 +209,7 @@ def test_calls_and_sms_are_each_listed_only_while_someone_waits_on_them(
         call = CallCompletedTrigger(
             call_sid=sid, failed_statuses=[3], twilio_conn_id="twilio2008_default", poll_interval=interval
         )
-        reply = SmsReplyTrigger(
+        reply = SMSReplyTrigger(
             from_="4155550134",
             to="5005550006",
             body_pattern=None,

@@ -1,4 +1,4 @@
-"""``SmsReplyTrigger``: many waits share one SMS list per interval; JSON kwargs; timeouts and errors."""
+"""``SMSReplyTrigger``: many waits share one SMS list per interval; JSON kwargs; timeouts and errors."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_twilio2008.triggers.sms import SmsReplyTrigger
+from airflow_provider_twilio2008.triggers.sms import SMSReplyTrigger
 from tests.helpers import text_in
 
 WAITERS = 50
 
 
-def _sms_trigger(person: str, since: datetime, **overrides: Any) -> SmsReplyTrigger:
+def _sms_trigger(person: str, since: datetime, **overrides: Any) -> SMSReplyTrigger:
     fields: dict[str, Any] = {
         "from_": person,
         "to": "5005550006",
@@ -27,7 +27,7 @@ def _sms_trigger(person: str, since: datetime, **overrides: Any) -> SmsReplyTrig
         "poll_interval": 0.25,
     }
     fields.update(overrides)
-    return SmsReplyTrigger(**fields)
+    return SMSReplyTrigger(**fields)
 
 
 async def _first_events(triggers: list[Any]) -> list[dict[str, Any]]:
@@ -85,11 +85,11 @@ def test_50_waiting_replies_cost_one_sms_list_request_per_interval(
 def test_kwargs_are_json_hold_no_secret_and_round_trip(twilio2008_emulator: Any) -> None:
     trigger = _sms_trigger("+1 415 555 0134", datetime(2026, 1, 2, 9, 30, 1, 700000, tzinfo=timezone.utc))
     path, kwargs = trigger.serialize()
-    assert path == "airflow_provider_twilio2008.triggers.sms.SmsReplyTrigger"
+    assert path == "airflow_provider_twilio2008.triggers.sms.SMSReplyTrigger"
     assert kwargs["from_"] == "4155550134" and kwargs["since"] == "2026-01-02T09:30:01+00:00"
     text = json.dumps(kwargs)
     assert twilio2008_emulator.auth_token not in text
-    assert SmsReplyTrigger(**json.loads(text)).serialize() == (path, kwargs)
+    assert SMSReplyTrigger(**json.loads(text)).serialize() == (path, kwargs)
 
 
 def test_the_deadline_ends_the_wait_with_a_timeout_event(
