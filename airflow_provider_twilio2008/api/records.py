@@ -65,7 +65,12 @@ __all__ = [
 
 
 class CallStatus(enum.IntEnum):
-    """A call's integer ``Status`` (0-5), knowing which values are final and which succeeded."""
+    """A call's integer ``Status`` (0-5), knowing which values are final and which succeeded.
+
+    A status has one spelling outside Python: its :attr:`label` (``"completed"``,
+    ``"no-answer"``), the ``status_name`` of every XCom value and log line and what
+    ``failed_statuses`` accepts. ``CallStatus.NO_ANSWER.name`` is only the Python member's name.
+    """
 
     QUEUED = 0
     """Not yet dialed."""
@@ -92,6 +97,23 @@ class CallStatus(enum.IntEnum):
     def callback_value(self) -> str | None:
         """The ``CallStatus`` string sent to TwiML applications (the reference's inferred pairing)."""
         return _CALLBACK_STATUS.get(self)
+
+    @property
+    def label(self) -> str:
+        """The status's one spelling in XCom, logs and ``failed_statuses``: ``"queued"``, ``"no-answer"``."""
+        return _CALLBACK_STATUS.get(self) or "queued"
+
+    @classmethod
+    def from_label(cls, label: str) -> CallStatus:
+        """Return the status spelled ``label`` (``"no-answer"``), as :attr:`label` gives it.
+
+        :param label: a status label.
+        :raises ValueError: no status is spelled so.
+        """
+        for status in cls:
+            if status.label == label:
+                return status
+        raise ValueError(f"{label!r} is not a call status label ({', '.join(s.label for s in cls)})")
 
 
 _CALLBACK_STATUS = {
@@ -212,10 +234,14 @@ class Record:
         return frozenset(f.name for f in dataclasses.fields(cls) if f.metadata["secret"])
 
     def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-safe dict (ISO-8601 dates, ints, strings) for XCom or logs, without secrets."""
+        """Return a JSON-safe dict (ISO-8601 dates, ints, strings) for XCom or logs, without secrets.
+
+        Keys are the attribute names, except that ``from_`` (named so only because ``from`` is a
+        Python keyword) is ``from``: every dict the provider gives has ``from`` and ``to``.
+        """
         secrets = self.secret_fields()
         return {
-            name: json_safe(getattr(self, name))
+            name.rstrip("_"): json_safe(getattr(self, name))
             for name, _element, _codec in self.wire_fields()
             if name not in secrets
         }
@@ -284,6 +310,12 @@ class Call(Record):
     def is_segment(self) -> bool:
         """Whether this record is a ``<Dial>`` segment rather than the initial call."""
         return bool(self.call_segment_sid)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the call as :meth:`Record.as_dict` does, plus ``status_name`` (:attr:`CallStatus.label`)."""
+        data = super().as_dict()
+        data["status_name"] = self.status.label
+        return data
 
 
 @dataclass(frozen=True, kw_only=True)

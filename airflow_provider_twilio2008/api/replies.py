@@ -172,15 +172,14 @@ def _reaches_before(items: Sequence[SmsMessage], since: datetime) -> bool:
 def reply_summary(message: SmsMessage, match: PatternMatch | None) -> dict[str, Any]:
     """Return a reply as the dict the sensor pushes to XCom.
 
-    The message's fields (``sid``, ``from_``, ``to``, ``body``, ``status``, ``flags``, ISO-8601
-    dates), ``from`` beside ``from_`` (as calls have it), and the pattern's match: ``match``
+    The message's fields (``sid``, ``from``, ``to``, ``body``, ``status``, ``flags``, ISO-8601
+    dates) and the pattern's match: ``match``
     (the matched text, ``None`` without a pattern), ``groups`` (a list) and ``groupdict``.
 
     :param message: the reply.
     :param match: the body pattern's match, or ``None`` when no pattern was given.
     """
     data = message.as_dict()
-    data["from"] = message.from_
     data["match"] = match.group(0) if match is not None else None
     data["groups"] = list(match.groups()) if match is not None else []
     data["groupdict"] = match.groupdict() if match is not None else {}

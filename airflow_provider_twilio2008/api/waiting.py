@@ -76,19 +76,14 @@ class Outcome:
 
 
 def call_summary(call: Call) -> dict[str, Any]:
-    """Return a call as the dict tasks push to XCom: its fields plus ``to``, ``from`` and ``status_name``.
+    """Return a call as the dict tasks push to XCom: :meth:`Call.as_dict` plus ``to`` and ``from``.
 
     :param call: the call record.
     """
     data = call.as_dict()
     data["to"] = call.called
     data["from"] = call.caller
-    data["status_name"] = _status_name(call.status)
     return data
-
-
-def _status_name(status: CallStatus) -> str:
-    return status.callback_value or status.name.lower().replace("_", "-")
 
 
 def parse_failed_statuses(values: Iterable[CallStatus | int | str] | str) -> frozenset[CallStatus]:
@@ -127,12 +122,12 @@ def call_outcome(call: Call, failed_statuses: frozenset[CallStatus]) -> Outcome:
     :param failed_statuses: final statuses that fail the wait.
     """
     if not call.status.is_terminal:
-        return Outcome("waiting", message=f"call {call.sid} is {_status_name(call.status)}")
+        return Outcome("waiting", message=f"call {call.sid} is {call.status.label}")
     if call.status in failed_statuses:
         return Outcome(
             "failed",
             value=call_summary(call),
-            message=f"call {call.sid} to {call.called} ended {_status_name(call.status)} "
+            message=f"call {call.sid} to {call.called} ended {call.status.label} "
             f"(status {int(call.status)}), which is in failed_statuses",
         )
     return Outcome("done", value=call_summary(call))
@@ -203,7 +198,7 @@ def recording_outcome(
             if waited is None or waited.total_seconds() >= grace_seconds:
                 return Outcome(
                     "failed",
-                    message=f"call {call.sid} ended {_status_name(call.status)} with no recording "
+                    message=f"call {call.sid} ended {call.status.label} with no recording "
                     f"(waited {grace_seconds:g} s after its end)",
                 )
         return Outcome("waiting", message=f"no recording of call {call.sid} yet")

@@ -88,7 +88,7 @@ def test_transcription_epoch_dates_and_participant_booleans(reference_examples: 
     assert participant.end_conference_on_exit is False
     sms = xml.parse_record(next(e for e in examples if "<SMSMessage>" in e).encode(), SmsMessage)
     assert sms.status is SmsStatus.QUEUED and not sms.status.is_terminal and sms.date_sent is None
-    assert sms.from_ == "4155550199" and sms.as_dict()["from_"] == "4155550199"
+    assert sms.from_ == "4155550199" and sms.as_dict()["from"] == "4155550199"
 
 
 def test_account_token_is_kept_out_of_repr_and_dict(reference_examples: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""DAGs the ``SmsReplySensor`` tests run with ``dag.test()``: one per mode and kind of ending.
+"""DAGs the ``SMSReplySensor`` tests run with ``dag.test()``: one per mode and kind of ending.
 
 Each ``twilio2008_test_sms_reply*`` DAG first texts the account (task ``text_in``: the texts in
 the run's conf, posted to the emulator's ``/_emulator/inbound/sms`` as the simulated people),
@@ -13,7 +13,7 @@ import pendulum
 from airflow.sdk import DAG, task
 
 from airflow_provider_twilio2008.operators.sms import SendSMSOperator
-from airflow_provider_twilio2008.sensors.sms import SmsReplySensor
+from airflow_provider_twilio2008.sensors.sms import SMSReplySensor
 
 MODES = ("poke", "reschedule", "deferrable")
 START = pendulum.datetime(2026, 1, 1, tz="UTC")
@@ -58,7 +58,7 @@ for _mode in MODES:
             params=PARAMS,
             render_template_as_native_obj=True,
         ) as _dag:
-            text_in(texts="{{ params.texts }}") >> SmsReplySensor(
+            text_in(texts="{{ params.texts }}") >> SMSReplySensor(
                 task_id="wait",
                 from_="{{ params['from'] }}",
                 body_pattern="{{ params.pattern }}",
@@ -80,10 +80,10 @@ for _mode in MODES:
     ) as _dag:
         SendSMSOperator(
             task_id="ask", to="{{ params.to }}", body="Can you take the 9:00 shift? Reply YES or NO"
-        ) >> SmsReplySensor(
+        ) >> SMSReplySensor(
             task_id="wait",
             from_="{{ ti.xcom_pull('ask')['to'] }}",
-            to="{{ ti.xcom_pull('ask')['from_'] }}",
+            to="{{ ti.xcom_pull('ask')['from'] }}",
             body_pattern=r"^\s*(yes|no)\b",
             poke_interval=0.2,
             timeout=20,

@@ -105,7 +105,7 @@ def test_inbound_sms_is_stored_sent_with_inbound_flag(api: Api) -> None:
     response = _text(api, From="+1 (415) 555-0100", Body="Deploy?")
     assert response.status_code == 201, response.text
     data = response.json()
-    assert (data["from_"], data["to"], data["body"]) == (SENDER, SEED, "Deploy?")
+    assert (data["from"], data["to"], data["body"]) == (SENDER, SEED, "Deploy?")
     assert data["status"] == "sent" and data["flags"] == 1
     assert data["date_sent"] == data["date_created"] is not None
     message = api.record(f"SMS/Messages/{data['sid']}", SmsMessage)

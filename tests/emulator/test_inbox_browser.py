@@ -474,7 +474,7 @@ def test_form_signs_in_and_texts_the_account_as_a_phone(
         "(t => t.startsWith('Texted') && t)(document.getElementById('compose-result').textContent)"
     )
     stored = [message for message in emulator.state()["sms"] if message["body"] == body]
-    assert len(stored) == 1 and stored[0]["flags"] == 1 and stored[0]["from_"] == PHONE
+    assert len(stored) == 1 and stored[0]["flags"] == 1 and stored[0]["from"] == PHONE
     assert stored[0]["sid"] in result
     # the list refreshes and shows the message as inbound
     selector = f"#sms-body tr[data-sid='{stored[0]['sid']}']"

@@ -110,7 +110,7 @@ def test_redirecting_a_live_call_to_hangup_ends_it(emulator: Any) -> None:
     with Twilio2008Hook() as hook:
         call = hook.make_call("4155550134", None, f"{emulator.base_url}/twiml/pause?length=3000")
         deadline = time.monotonic() + 10
-        while hook.get_call(call.sid).status.name != "IN_PROGRESS" and time.monotonic() < deadline:
+        while hook.get_call(call.sid).status.label != "in-progress" and time.monotonic() < deadline:
             time.sleep(0.05)
         result = run_dag("twilio2008_test_redirect_call", call_sid=call.sid)
         assert result.state == "success", result.states
@@ -118,7 +118,7 @@ def test_redirecting_a_live_call_to_hangup_ends_it(emulator: Any) -> None:
         while not hook.get_call(call.sid).status.is_terminal and time.monotonic() < deadline:
             time.sleep(0.05)
         ended = hook.get_call(call.sid)
-    assert ended.status.name == "COMPLETED" and ended.duration < 3000
+    assert ended.status.label == "completed" and ended.duration < 3000
 
 
 def test_redirecting_a_call_that_is_not_live_fails_with_twilio_code_21220(

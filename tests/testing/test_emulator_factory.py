@@ -60,7 +60,7 @@ def test_texting_the_factorys_sms_url(twilio2008_emulator_factory: Factory, http
     httpserver.expect_request("/sms").respond_with_data("", content_type="text/plain")
     emulator = twilio2008_emulator_factory(sms_url=httpserver.url_for("/sms"))
     message = emulator.text("4155550100", "deploy?")
-    assert (message["from_"], message["to"], message["flags"]) == ("4155550100", "5005550006", 1)
+    assert (message["from"], message["to"], message["flags"]) == ("4155550100", "5005550006", 1)
     deadline = time.monotonic() + 10  # the request is made in the background
     while not httpserver.log and time.monotonic() < deadline:
         time.sleep(0.02)
