@@ -22,9 +22,12 @@ from .errors import Twilio2008ValidationError
 from .paths import API_VERSION, DEFAULT_BASE_URL
 from .reconcile import DEFAULT_SETTLE
 
-__all__ = ["EXTRA_FIELDS", "ClientConfig"]
+__all__ = ["CONN_TYPE", "DEFAULT_CONN_ID", "EXTRA_FIELDS", "ClientConfig"]
 
+#: The connection type.
 CONN_TYPE = "twilio2008"
+#: The connection every hook, operator, sensor and notifier uses when given none.
+DEFAULT_CONN_ID = "twilio2008_default"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 #: Extras the connection understands, with their defaults.

@@ -11,7 +11,7 @@ import requests
 from airflow.sdk import BaseHook
 
 from ..api.clock import UNDATED_SKEW
-from ..api.config import EXTRA_FIELDS, ClientConfig
+from ..api.config import CONN_TYPE, DEFAULT_CONN_ID, EXTRA_FIELDS, ClientConfig
 from ..api.errors import Twilio2008Error, Twilio2008ValidationError
 from ..api.operations import ApiRequest
 from ..api.records import Page
@@ -39,8 +39,8 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
     """
 
     conn_name_attr = "twilio_conn_id"
-    default_conn_name = "twilio2008_default"
-    conn_type = "twilio2008"
+    default_conn_name = DEFAULT_CONN_ID
+    conn_type = CONN_TYPE
     hook_name = "Twilio (2008-08-01 API)"
 
     def __init__(

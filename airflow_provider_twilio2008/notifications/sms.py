@@ -1,13 +1,13 @@
-"""``Twilio2008SmsNotifier``: text a task's or DAG's state change to one or more phone numbers.
+"""``Twilio2008SMSNotifier``: text a task's or DAG's state change to one or more phone numbers.
 
 Use it wherever Airflow takes a notifier, for instance on a task::
 
-    from airflow_provider_twilio2008.notifications.sms import Twilio2008SmsNotifier
+    from airflow_provider_twilio2008.notifications.sms import Twilio2008SMSNotifier
 
     BashOperator(
         task_id="load",
         bash_command="...",
-        on_failure_callback=Twilio2008SmsNotifier(
+        on_failure_callback=Twilio2008SMSNotifier(
             to=["+14155550134", "+14155550135"],
             body="{{ dag.dag_id }}.{{ ti.task_id }} failed (run {{ run_id }})",
         ),
@@ -30,13 +30,16 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseNotifier
 
+from ..api.config import DEFAULT_CONN_ID
+from ..renames import deprecated_aliases
+
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
     from ..api.config import ClientConfig
     from ..api.operations import ApiRequest
 
-__all__ = ["TRUNCATION_MARK", "Twilio2008SmsNotifier", "send_twilio2008_sms_notification"]
+__all__ = ["TRUNCATION_MARK", "Twilio2008SMSNotifier", "send_twilio2008_sms_notification"]
 
 #: Appended to a body cut to fit one message. Three ASCII dots rather than "…": that character
 #: is not in the GSM 03.38 alphabet, and one such character makes carriers send the whole
@@ -47,7 +50,7 @@ _SEPARATORS = re.compile(r"[,;]")
 _TO_ACCEPTED = "a phone number, a list of phone numbers, or numbers separated by ',' or ';'"
 
 
-class Twilio2008SmsNotifier(BaseNotifier):
+class Twilio2008SMSNotifier(BaseNotifier):
     """Send an SMS to one or several numbers when Airflow calls the notifier.
 
     The body is a template rendered with the callback's context (``{{ ti.task_id }}``,
@@ -79,7 +82,7 @@ class Twilio2008SmsNotifier(BaseNotifier):
         to: str | Sequence[str],
         body: str,
         from_: str | None = None,
-        twilio_conn_id: str = "twilio2008_default",
+        twilio_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -194,4 +197,7 @@ class Twilio2008SmsNotifier(BaseNotifier):
 
 
 #: Functional alias, in the style of Airflow's own notifiers (``send_slack_notification``).
-send_twilio2008_sms_notification = Twilio2008SmsNotifier
+send_twilio2008_sms_notification = Twilio2008SMSNotifier
+
+#: The class's earlier name, importable with a deprecation warning (see :mod:`..renames`).
+__getattr__ = deprecated_aliases(__name__, globals(), {"Twilio2008SmsNotifier": "Twilio2008SMSNotifier"})

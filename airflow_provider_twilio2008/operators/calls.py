@@ -9,18 +9,17 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import timedelta
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator, conf
 
+from ..api.config import DEFAULT_CONN_ID
 from ..api.waiting import DEFAULT_FAILED_STATUSES
 from ..links import Twilio2008Link
+from ..task_hook import Twilio2008TaskMixin
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
-
-    from ..hooks.twilio2008 import Twilio2008Hook
 
 __all__ = ["MakeCallOperator", "RedirectCallOperator"]
 
@@ -31,7 +30,7 @@ CALL_KEY = "twilio2008_call"
 DEFAULT_CALL_WAIT = 6 * 3600.0
 
 
-class MakeCallOperator(BaseOperator):
+class MakeCallOperator(Twilio2008TaskMixin, BaseOperator):
     """Place a call (``POST /Calls``) and optionally wait until it ends.
 
     Returns the call as a dict pushed to XCom: ``sid``, ``status`` (0-5), ``status_name``,
@@ -89,7 +88,7 @@ class MakeCallOperator(BaseOperator):
         poll_interval: float = 10,
         timeout: float | None = DEFAULT_CALL_WAIT,
         deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
-        twilio_conn_id: str = "twilio2008_default",
+        twilio_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         from ..api import validate
@@ -118,23 +117,15 @@ class MakeCallOperator(BaseOperator):
         self.deferrable = deferrable
         self.twilio_conn_id = twilio_conn_id
 
-    @cached_property
-    def hook(self) -> Twilio2008Hook:
-        """Return the hook of ``twilio_conn_id`` (built when the task runs, never at parse time)."""
-        from ..hooks.twilio2008 import Twilio2008Hook
-
-        return Twilio2008Hook(self.twilio_conn_id)
-
     def execute(self, context: Context) -> Any:
         """Check every argument, place the call once, then wait for it when asked.
 
         :param context: the task context.
         """
-        from ..bad_input import fails_at_once
         from ..links import no_link_yet
 
         no_link_yet(self)
-        with fails_at_once():
+        with self.running():
             return self._execute(context)
 
     def _execute(self, context: Context) -> Any:
@@ -239,7 +230,8 @@ class MakeCallOperator(BaseOperator):
         from ..sensors.calls import explained_event
         from ..triggers.events import resolve_event
 
-        value = resolve_event(explained_event(self.hook, call_sid, event, self.log), f"call {call_sid}")
+        with self.running():
+            value = resolve_event(explained_event(self.hook, call_sid, event, self.log), f"call {call_sid}")
         self._log_final(value)
         return value
 
@@ -255,7 +247,7 @@ class MakeCallOperator(BaseOperator):
             )
 
 
-class RedirectCallOperator(BaseOperator):
+class RedirectCallOperator(Twilio2008TaskMixin, BaseOperator):
     """Make a live call run new TwiML now (``POST /Calls/{CallSid}`` with ``CurrentUrl``).
 
     To hang up a call, redirect it to a TwiML document holding only ``<Hangup/>`` (the
@@ -277,7 +269,7 @@ class RedirectCallOperator(BaseOperator):
         call_sid: str,
         url: str,
         method: str = "POST",
-        twilio_conn_id: str = "twilio2008_default",
+        twilio_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -293,15 +285,12 @@ class RedirectCallOperator(BaseOperator):
 
         :param context: the task context.
         """
-        from ..bad_input import fails_at_once
-
-        with fails_at_once():
+        with self.running():
             return self._execute(context)
 
     def _execute(self, context: Context) -> Any:
         from ..api.waiting import call_summary
-        from ..hooks.twilio2008 import Twilio2008Hook
 
-        call = Twilio2008Hook(self.twilio_conn_id).redirect_call(self.call_sid, self.url, self.method)
+        call = self.hook.redirect_call(self.call_sid, self.url, self.method)
         self.log.info("Redirected call %s to %s", call.sid, self.url)
         return call_summary(call)

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from ..api.config import DEFAULT_CONN_ID
+from ..task_hook import Twilio2008TaskMixin
+
 if TYPE_CHECKING:
     from airflow.sdk import Context, ObjectStoragePath
 
@@ -30,7 +33,7 @@ _DESTINATION_FORMS = (
 )
 
 
-class DownloadRecordingOperator(BaseOperator):
+class DownloadRecordingOperator(Twilio2008TaskMixin, BaseOperator):
     """Download a recording's audio (``GET /Recordings/{RecordingSid}.wav|.mp3``) and save it.
 
     ``destination`` is a local path, or an object storage URL or
@@ -70,7 +73,7 @@ class DownloadRecordingOperator(BaseOperator):
         recording_sid: str,
         destination: str | os.PathLike[str] | ObjectStoragePath,
         fmt: str = "wav",
-        twilio_conn_id: str = "twilio2008_default",
+        twilio_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -86,27 +89,24 @@ class DownloadRecordingOperator(BaseOperator):
 
         :param context: the task context.
         """
-        from ..bad_input import fails_at_once
-
-        with fails_at_once():
+        with self.running():
             return self._execute(context)
 
     def _execute(self, context: Context) -> str:
         from ..api import operations as ops
-        from ..hooks.twilio2008 import Twilio2008Hook
 
-        with Twilio2008Hook(twilio_conn_id=self.twilio_conn_id) as hook:
-            # Builds the very request the hook will send, which checks the SID and the format;
-            # nothing is sent yet (reading the connection is local).
-            ops.recording_media(hook.account_sid, self.recording_sid, self.fmt)
-            fmt = self.fmt.strip().lower()
-            local, remote, shown = self._target(fmt)
-            if local is not None:
-                local.parent.mkdir(parents=True, exist_ok=True)
-                size = hook.download_recording(self.recording_sid, local, fmt)
-            else:
-                assert remote is not None
-                size = self._stream(hook, remote, fmt)
+        hook = self.hook
+        # Builds the very request the hook will send, which checks the SID and the format;
+        # nothing is sent yet (reading the connection is local).
+        ops.recording_media(hook.account_sid, self.recording_sid, self.fmt)
+        fmt = self.fmt.strip().lower()
+        local, remote, shown = self._target(fmt)
+        if local is not None:
+            local.parent.mkdir(parents=True, exist_ok=True)
+            size = hook.download_recording(self.recording_sid, local, fmt)
+        else:
+            assert remote is not None
+            size = self._stream(hook, remote, fmt)
         self.log.info("Saved recording %s (%s, %d bytes) to %s", self.recording_sid, fmt, size, shown)
         return shown
 

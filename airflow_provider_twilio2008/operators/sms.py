@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property, partial
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from ..api.config import DEFAULT_CONN_ID
 from ..links import Twilio2008Link
+from ..task_hook import Twilio2008TaskMixin
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
+    from ..api.records import SmsMessage
     from ..hooks.twilio2008 import Twilio2008Hook
+    from .create_once import Create
 
 __all__ = ["SendSMSOperator"]
 
@@ -21,12 +25,12 @@ __all__ = ["SendSMSOperator"]
 SMS_KEY = "twilio2008_sms:"
 
 
-class SendSMSOperator(BaseOperator):
+class SendSMSOperator(Twilio2008TaskMixin, BaseOperator):
     """Send an SMS (``POST /SMS/Messages``) to one number or to each number of a list.
 
     Every number and the body are checked before anything is sent, so a typo in the tenth
     number of a list sends nothing. A list is sent concurrently, at most ``max_concurrency``
-    at a time. Returns the message dict (``sid``, ``status``, ``to``, ``from_``, ``body``,
+    at a time. Returns the message dict (``sid``, ``status``, ``to``, ``from``, ``body``,
     ISO-8601 dates) for one number, or the list of them in the order of ``to``.
 
     Each message is sent at most once per task instance: a retry adopts the messages an
@@ -53,7 +57,7 @@ class SendSMSOperator(BaseOperator):
         from_: str | None = None,
         status_callback: str | None = None,
         max_concurrency: int = 4,
-        twilio_conn_id: str = "twilio2008_default",
+        twilio_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         from ..api import validate
@@ -70,13 +74,6 @@ class SendSMSOperator(BaseOperator):
         )
         self.twilio_conn_id = twilio_conn_id
 
-    @cached_property
-    def hook(self) -> Twilio2008Hook:
-        """Return the hook of ``twilio_conn_id`` (built when the task runs, never at parse time)."""
-        from ..hooks.twilio2008 import Twilio2008Hook
-
-        return Twilio2008Hook(self.twilio_conn_id)
-
     def execute(self, context: Context) -> Any:
         """Check every number and the body, then send each message once.
 
@@ -84,31 +81,44 @@ class SendSMSOperator(BaseOperator):
 
         :param context: the task context.
         """
-        from ..bad_input import fails_at_once
         from ..links import no_link_yet
 
         no_link_yet(self)
-        with fails_at_once():
+        with self.running():
             return self._execute(context)
 
     def _execute(self, context: Context) -> Any:
-        from ..api import operations as ops
         from ..api import validate
-        from ..api.errors import Twilio2008ValidationError
-        from ..api.reconcile import intent_for
-        from ..links import push_link
-        from .create_once import Create, create_all, timing_for
+        from .create_once import create_all, timing_for
 
         hook = self.hook
         single = not isinstance(self.to, list | tuple)
         numbers: list[Any] = [self.to] if single else list(self.to)  # each checked by send_sms
+        workers = validate.integer_in_range(self.max_concurrency, "max_concurrency", 1, 32)
+        creates = self._plan(hook, numbers, single)
+        outcomes = create_all(context, creates, timing=timing_for(hook), workers=workers)
+        messages = self._report(context, hook, numbers, outcomes, single)
+        results = [message.as_dict() for message in messages]
+        return results[0] if single else results
+
+    def _plan(self, hook: Twilio2008Hook, numbers: list[Any], single: bool) -> list[Create]:
+        """Check every number and the body, and return one create per number; nothing is sent.
+
+        :param hook: the task's hook.
+        :param numbers: the recipients, as given.
+        :param single: whether ``to`` was one number (errors name ``to``, else ``to[i]``).
+        :raises Twilio2008ValidationError: no number, a wrong field, or a number listed twice.
+        """
+        from ..api import operations as ops
+        from ..api.errors import Twilio2008ValidationError
+        from ..api.reconcile import intent_for
+        from .create_once import Create
+
         if not numbers:
             raise Twilio2008ValidationError("to", "empty list", "a phone number or a non-empty list of them")
-        workers = validate.integer_in_range(self.max_concurrency, "max_concurrency", 1, 32)
         sender = hook.config.sender(self.from_)
         requests = []
         for index, number in enumerate(numbers):
-            field = "to" if single else f"to[{index}]"
             try:
                 requests.append(
                     ops.send_sms(
@@ -120,10 +130,10 @@ class SendSMSOperator(BaseOperator):
                     )
                 )
             except Twilio2008ValidationError as exc:
-                if exc.field != "to":
+                if exc.field != "to" or single:
                     raise
                 raise Twilio2008ValidationError(
-                    field, exc.problem, exc.accepted, param=exc.param, code=exc.code
+                    f"to[{index}]", exc.problem, exc.accepted, param=exc.param, code=exc.code
                 ) from None
         intents = [intent_for(request) for request in requests]
         recipients = [intent.to for intent in intents]
@@ -134,8 +144,7 @@ class SendSMSOperator(BaseOperator):
                 f"lists {', '.join(repeated)} more than once",
                 "each number once, so nobody is texted twice",
             )
-
-        creates = [
+        return [
             Create(
                 SMS_KEY + intent.to,
                 intent,
@@ -145,10 +154,33 @@ class SendSMSOperator(BaseOperator):
             )
             for request, intent in zip(requests, intents, strict=True)
         ]
-        outcomes = create_all(context, creates, timing=timing_for(hook), workers=workers)
-        errors = [outcome if isinstance(outcome, BaseException) else None for outcome in outcomes]
+
+    def _report(
+        self,
+        context: Context,
+        hook: Twilio2008Hook,
+        numbers: list[Any],
+        outcomes: Sequence[SmsMessage | BaseException],
+        single: bool,
+    ) -> list[SmsMessage]:
+        """Log each message sent, link the first, and fail naming every number that was not sent.
+
+        :param context: the task context (the link's XCom).
+        :param hook: the task's hook (the link's base URL).
+        :param numbers: the recipients, in the order of ``outcomes``.
+        :param outcomes: each create's message, or the error that stopped it.
+        :param single: whether ``to`` was one number (its error is raised as it is).
+        :raises AirflowException: some messages were not sent (``AirflowFailException`` when an
+            earlier try may have sent one and nobody can tell, so a retry cannot help).
+        """
+        from ..links import push_link
+
+        failed = [
+            (number, error)
+            for number, error in zip(numbers, outcomes, strict=True)
+            if isinstance(error, BaseException)
+        ]
         messages = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
-        failed = [(number, error) for number, error in zip(numbers, errors, strict=True) if error is not None]
         for message in messages:
             self.log.info("SMS %s to %s: %s", message.sid, message.to, message.status.value)
         if messages:
@@ -165,8 +197,7 @@ class SendSMSOperator(BaseOperator):
                 f"{len(failed)} of {len(numbers)} messages did not complete ({summary}); a retry sends "
                 "only those not sent, after checking whether each that may have been sent was"
             )
-        results = [message.as_dict() for message in messages]
-        return results[0] if single else results
+        return messages
 
 
 def _outcome(number: str, error: BaseException) -> str:

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue, conf
+
+from ..api.config import DEFAULT_CONN_ID
+from ..links import Twilio2008Link
+from ..task_hook import Twilio2008TaskMixin
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
     from ..api.waiting import Outcome
-    from ..hooks.twilio2008 import Twilio2008Hook
 
 __all__ = ["Twilio2008BaseSensor", "checked_outcome"]
 
@@ -48,33 +50,30 @@ def checked_outcome(fetch: Any, log: Any) -> Outcome:
         raise AirflowFailException(f"{type(exc).__name__}: {exc}") from None
 
 
-class Twilio2008BaseSensor(BaseSensorOperator):
+class Twilio2008BaseSensor(Twilio2008TaskMixin, BaseSensorOperator):
     """Base of the Twilio sensors: one decision shared by poke, reschedule and deferrable mode.
 
     :param twilio_conn_id: the ``twilio2008`` connection.
     :param deferrable: wait in the triggerer, freeing the worker slot (default: ``[operators]
         default_deferrable``); the account's waits share one poller there.
+
+    Every sensor has the "Twilio" link of :class:`~..links.Twilio2008Link`: a call sensor's opens
+    the awaited call from its first check on; the SMS reply sensor's opens the reply once it came.
     """
 
     ui_color = "#f22f46"
+    operator_extra_links = (Twilio2008Link(),)
 
     def __init__(
         self,
         *,
-        twilio_conn_id: str = "twilio2008_default",
+        twilio_conn_id: str = DEFAULT_CONN_ID,
         deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.twilio_conn_id = twilio_conn_id
         self.deferrable = deferrable
-
-    @cached_property
-    def hook(self) -> Twilio2008Hook:
-        """Return the hook of ``twilio_conn_id`` (built when the task runs, never at parse time)."""
-        from ..hooks.twilio2008 import Twilio2008Hook
-
-        return Twilio2008Hook(self.twilio_conn_id)
 
     def _outcome(self, context: Context) -> Outcome:
         """Check once and return what it means.
@@ -94,6 +93,25 @@ class Twilio2008BaseSensor(BaseSensorOperator):
         """Return what is waited for, as messages name it (``call CA...``)."""
         raise NotImplementedError
 
+    def _link_sid(self, value: dict[str, Any] | None) -> str | None:
+        """Return the call or SMS SID the task's link opens, or ``None`` for no link (yet).
+
+        :param value: the wait's result once done; ``None`` before the first check.
+        """
+        return None
+
+    def _link(self, context: Context, value: dict[str, Any] | None) -> None:
+        """Push the task's link to :meth:`_link_sid`, once it has one and has not pushed it.
+
+        :param context: the task context.
+        :param value: the wait's result once done; ``None`` before the first check.
+        """
+        from ..links import LINK_ATTRIBUTE, push_link
+
+        sid = self._link_sid(value)
+        if sid and not getattr(self, LINK_ATTRIBUTE, ""):
+            push_link(context, self.hook.config.base_url, sid)
+
     def poke(self, context: Context) -> bool | PokeReturnValue:
         """Check once: done, still waiting, or a failure that ends the task now.
 
@@ -105,6 +123,7 @@ class Twilio2008BaseSensor(BaseSensorOperator):
         if outcome.state == "failed":
             raise AirflowFailException(outcome.message)
         if outcome.state == "done":
+            self._link(context, outcome.value)
             return PokeReturnValue(is_done=True, xcom_value=outcome.value)
         self._waiting = outcome.message
         self.log.info("Waiting: %s", outcome.message)
@@ -117,10 +136,12 @@ class Twilio2008BaseSensor(BaseSensorOperator):
         """
         from airflow.sdk.exceptions import AirflowSensorTimeout, AirflowSkipException
 
-        from ..bad_input import fails_at_once
+        from ..links import no_link_yet
 
-        with fails_at_once():  # a malformed SID or argument fails at once: no retry can fix it
+        no_link_yet(self)
+        with self.running():
             try:
+                self._link(context, None)
                 return self._execute(context)
             except (AirflowSensorTimeout, AirflowSkipException):
                 # With soft_fail Airflow logs only that it skips: say what was awaited, and how it stood.
@@ -153,10 +174,15 @@ class Twilio2008BaseSensor(BaseSensorOperator):
         """
         from airflow.sdk.exceptions import AirflowSensorTimeout
 
+        from ..links import no_link_yet
         from ..triggers.events import resolve_event
 
-        try:
-            return resolve_event(event, self._subject())
-        except AirflowSensorTimeout as exc:
-            self.log.warning("%s", exc)  # with soft_fail, Airflow logs only that it skips
-            raise
+        no_link_yet(self)
+        with self.running():
+            try:
+                value = resolve_event(event, self._subject())
+            except AirflowSensorTimeout as exc:
+                self.log.warning("%s", exc)  # with soft_fail, Airflow logs only that it skips
+                raise
+            self._link(context, value)
+        return value

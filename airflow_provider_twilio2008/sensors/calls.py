@@ -154,6 +154,15 @@ class _CallSensor(Twilio2008BaseSensor):
     def _subject(self) -> str:
         return f"call {self.call_sid}"
 
+    def _link_sid(self, value: dict[str, Any] | None) -> str | None:
+        """Return the awaited call's SID, checked: the link opens it while the sensor waits.
+
+        :param value: unused: the call is known before the first check.
+        """
+        from ..api import validate
+
+        return validate.sid(self.call_sid, validate.CALL, "call_sid")
+
 
 class CallCompletedSensor(_CallSensor):
     """Wait until a call ends; succeed when it completed, fail at once when it ended in ``failed_statuses``.

@@ -1,4 +1,4 @@
-"""``SmsReplySensor``: wait for someone to text back, in poke, reschedule or deferrable mode alike.
+"""``SMSReplySensor``: wait for someone to text back, in poke, reschedule or deferrable mode alike.
 
 Every mode asks :func:`airflow_provider_twilio2008.api.replies.reply_outcome` what the listed
 messages mean, so they succeed and keep waiting on exactly the same cases:
@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..renames import deprecated_aliases
 from .base import Twilio2008BaseSensor, checked_outcome
 
 if TYPE_CHECKING:
@@ -29,10 +30,10 @@ if TYPE_CHECKING:
     from ..api.replies import ReplyFilter
     from ..api.waiting import Outcome
 
-__all__ = ["SmsReplySensor"]
+__all__ = ["SMSReplySensor"]
 
 
-class SmsReplySensor(Twilio2008BaseSensor):
+class SMSReplySensor(Twilio2008BaseSensor):
     """Wait for an inbound SMS from ``from_`` to ``to``, created since ``since``, matching ``body_pattern``.
 
     A reply is an SMS with the inbound bit (1) of ``Flags`` set; its ``Status`` is not looked
@@ -155,10 +156,10 @@ class SmsReplySensor(Twilio2008BaseSensor):
 
         :param context: the task context.
         """
-        from ..triggers.sms import SmsReplyTrigger
+        from ..triggers.sms import SMSReplyTrigger
 
         wanted = self._wanted(context)
-        return SmsReplyTrigger(
+        return SMSReplyTrigger(
             from_=wanted.from_,
             to=wanted.to,
             body_pattern=wanted.pattern,
@@ -169,3 +170,14 @@ class SmsReplySensor(Twilio2008BaseSensor):
 
     def _subject(self) -> str:
         return f"an SMS reply from {self.from_}"
+
+    def _link_sid(self, value: dict[str, Any] | None) -> str | None:
+        """Return the reply's SID once it came (the link opens it), ``None`` while waiting.
+
+        :param value: the reply dict, once done.
+        """
+        return value["sid"] if value else None
+
+
+#: The class's earlier name, importable with a deprecation warning (see :mod:`..renames`).
+__getattr__ = deprecated_aliases(__name__, globals(), {"SmsReplySensor": "SMSReplySensor"})

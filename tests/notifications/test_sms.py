@@ -1,4 +1,4 @@
-"""``Twilio2008SmsNotifier`` texts real messages to the emulator: sync, async, and from Airflow callbacks."""
+"""``Twilio2008SMSNotifier`` texts real messages to the emulator: sync, async, and from Airflow callbacks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from airflow_provider_twilio2008.api.errors import Twilio2008ServerError, Twilio2008ValidationError
 from airflow_provider_twilio2008.notifications.sms import (
     TRUNCATION_MARK,
-    Twilio2008SmsNotifier,
+    Twilio2008SMSNotifier,
     send_twilio2008_sms_notification,
 )
 from tests.helpers import run_dag_source
@@ -26,7 +26,7 @@ import pendulum
 from airflow.sdk import DAG, task
 from airflow.sdk.exceptions import AirflowFailException
 
-from airflow_provider_twilio2008.notifications.sms import Twilio2008SmsNotifier
+from airflow_provider_twilio2008.notifications.sms import Twilio2008SMSNotifier
 
 with DAG(
     "twilio2008_notify_on_failure",
@@ -36,7 +36,7 @@ with DAG(
 ):
 
     @task(
-        on_failure_callback=Twilio2008SmsNotifier(
+        on_failure_callback=Twilio2008SMSNotifier(
             to=["{{{{ params.oncall }}}}", "{BACKUP}"],
             body="{{{{ dag.dag_id }}}}.{{{{ ti.task_id }}}} failed in {{{{ run_id }}}}",
         )
@@ -67,17 +67,17 @@ def texts(emulator: Any) -> list[dict[str, Any]]:
 
 
 def test_notify_texts_each_number_once_from_the_default_number(emulator: Any) -> None:
-    notifier = Twilio2008SmsNotifier(to=[f"+1{ONCALL}", BACKUP, "(415) 555-0134"], body="disk full on db1")
+    notifier = Twilio2008SMSNotifier(to=[f"+1{ONCALL}", BACKUP, "(415) 555-0134"], body="disk full on db1")
     notifier({})
     sent = texts(emulator)
     assert sorted(sms["to"] for sms in sent) == [ONCALL, BACKUP]
-    assert {(sms["from_"], sms["body"]) for sms in sent} == {(OWN_NUMBER, "disk full on db1")}
+    assert {(sms["from"], sms["body"]) for sms in sent} == {(OWN_NUMBER, "disk full on db1")}
 
 
 def test_notify_accepts_one_number_or_a_separated_string_and_an_explicit_sender(emulator: Any) -> None:
-    Twilio2008SmsNotifier(to=ONCALL, body="one", from_=OWN_NUMBER)({})
-    Twilio2008SmsNotifier(to=f"{ONCALL}; {BACKUP},", body="two")({})
-    assert sorted((sms["to"], sms["body"], sms["from_"]) for sms in texts(emulator)) == [
+    Twilio2008SMSNotifier(to=ONCALL, body="one", from_=OWN_NUMBER)({})
+    Twilio2008SMSNotifier(to=f"{ONCALL}; {BACKUP},", body="two")({})
+    assert sorted((sms["to"], sms["body"], sms["from"]) for sms in texts(emulator)) == [
         (ONCALL, "one", OWN_NUMBER),
         (ONCALL, "two", OWN_NUMBER),
         (BACKUP, "two", OWN_NUMBER),
@@ -85,13 +85,13 @@ def test_notify_accepts_one_number_or_a_separated_string_and_an_explicit_sender(
 
 
 def test_template_fields_render_from_the_callback_context(emulator: Any) -> None:
-    notifier = Twilio2008SmsNotifier(
+    notifier = Twilio2008SMSNotifier(
         to="{{ params.oncall }}",
         body="{{ dag_id }} failed: {{ reason | upper }}",
         from_="{{ params.sender }}",
         twilio_conn_id="{{ params.conn }}",
     )
-    assert Twilio2008SmsNotifier.template_fields == ("to", "body", "from_", "twilio_conn_id")
+    assert Twilio2008SMSNotifier.template_fields == ("to", "body", "from_", "twilio_conn_id")
     notifier(
         {
             "dag_id": "nightly",
@@ -131,15 +131,15 @@ def test_failed_task_callback_texts_the_rendered_alert_without_leaking_the_token
 
 
 async def test_async_notify_sends_with_the_async_transport(emulator: Any) -> None:
-    await Twilio2008SmsNotifier(to=[ONCALL, BACKUP], body="deadline missed").async_notify({})
-    assert sorted((sms["to"], sms["body"], sms["from_"]) for sms in texts(emulator)) == [
+    await Twilio2008SMSNotifier(to=[ONCALL, BACKUP], body="deadline missed").async_notify({})
+    assert sorted((sms["to"], sms["body"], sms["from"]) for sms in texts(emulator)) == [
         (ONCALL, "deadline missed", OWN_NUMBER),
         (BACKUP, "deadline missed", OWN_NUMBER),
     ]
 
 
 async def test_awaiting_the_notifier_renders_its_own_context_then_sends(emulator: Any) -> None:
-    notifier = Twilio2008SmsNotifier(
+    notifier = Twilio2008SMSNotifier(
         to=ONCALL, body="{{ deadline }} passed", context={"deadline": "06:00 UTC"}
     )
     await notifier
@@ -148,7 +148,7 @@ async def test_awaiting_the_notifier_renders_its_own_context_then_sends(emulator
 
 
 def test_the_functional_alias_is_the_class() -> None:
-    assert send_twilio2008_sms_notification is Twilio2008SmsNotifier
+    assert send_twilio2008_sms_notification is Twilio2008SMSNotifier
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -158,7 +158,7 @@ def test_a_long_body_is_cut_to_160_characters_and_the_cut_is_logged(
     import asyncio
 
     body = "Nightly load failed: " + "x" * 200
-    notifier = Twilio2008SmsNotifier(to=ONCALL, body=body)
+    notifier = Twilio2008SMSNotifier(to=ONCALL, body=body)
     caplog.set_level(logging.WARNING)
     if mode == "sync":
         notifier.notify({})
@@ -174,7 +174,7 @@ def test_a_body_of_exactly_160_characters_is_sent_whole(
     emulator: Any, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
     caplog.set_level(logging.INFO)
-    Twilio2008SmsNotifier(to=ONCALL, body="y" * 160).notify({})
+    Twilio2008SMSNotifier(to=ONCALL, body="y" * 160).notify({})
     text = logged(caplog, capfd)
     assert texts(emulator)[0]["body"] == "y" * 160
     assert "Sent SMS SM" in text and "characters" not in text
@@ -199,7 +199,7 @@ def test_bad_input_is_refused_before_anything_is_sent(
 ) -> None:
     import asyncio
 
-    notifier = Twilio2008SmsNotifier(**kwargs)
+    notifier = Twilio2008SMSNotifier(**kwargs)
     with pytest.raises(Twilio2008ValidationError) as caught:
         if mode == "sync":
             notifier.notify({})
@@ -215,7 +215,7 @@ def test_no_sender_and_no_default_from_is_refused(
     bare_uri = twilio2008_emulator.conn_uri.split("?")[0]
     monkeypatch.setenv("AIRFLOW_CONN_TWILIO2008_BARE", bare_uri)
     with pytest.raises(Twilio2008ValidationError) as caught:
-        Twilio2008SmsNotifier(to=ONCALL, body="hi", twilio_conn_id="twilio2008_bare").notify({})
+        Twilio2008SMSNotifier(to=ONCALL, body="hi", twilio_conn_id="twilio2008_bare").notify({})
     assert caught.value.field == "from_" and "default_from" in str(caught.value)
     assert texts(twilio2008_emulator) == []
 
@@ -225,7 +225,7 @@ def test_a_failed_number_does_not_stop_the_others_and_its_error_is_raised_withou
 ) -> None:
     emulator.add_fault("error500", count=1, method="POST", path="/SMS/Messages")
     caplog.set_level(logging.DEBUG)
-    notifier = Twilio2008SmsNotifier(to=[ONCALL, BACKUP], body="second try")
+    notifier = Twilio2008SMSNotifier(to=[ONCALL, BACKUP], body="second try")
     with pytest.raises(Twilio2008ServerError) as caught:
         notifier({})
     ((sms),) = texts(emulator)
@@ -241,8 +241,8 @@ def test_a_failed_number_does_not_stop_the_others_and_its_error_is_raised_withou
 def test_importing_the_notifier_loads_no_transport_library() -> None:
     code = (
         "import sys; from airflow.sdk import BaseNotifier; before = set(sys.modules);"
-        "from airflow_provider_twilio2008.notifications.sms import Twilio2008SmsNotifier;"
-        "Twilio2008SmsNotifier(to='4155550134', body='{{ ti.task_id }}');"
+        "from airflow_provider_twilio2008.notifications.sms import Twilio2008SMSNotifier;"
+        "Twilio2008SMSNotifier(to='4155550134', body='{{ ti.task_id }}');"
         "new = set(sys.modules) - before;"
         "print(sorted(m for m in new if m.split('.')[0] in ('requests', 'httpx', 'lxml')"
         " or m.startswith(('airflow_provider_twilio2008.hooks', 'airflow_provider_twilio2008.triggers'))));"

@@ -29,7 +29,12 @@ def test_one_number_returns_one_message_dict(emulator: Any) -> None:
     assert result.state == "success", result.states
     (sent,) = _sent(emulator)
     message = result.xcom("sms")
-    assert message["sid"] == sent.sid and message["to"] == "4155550134" and message["from_"] == "5005550006"
+    assert (
+        message["sid"] == sent.sid
+        and message["to"] == "4155550134"
+        and message["from"] == "5005550006"
+        and "from_" not in message
+    )
     assert message["body"] == "Your appointment is tomorrow at 9:00"
 
 

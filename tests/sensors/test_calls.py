@@ -37,6 +37,9 @@ def test_a_completed_call_succeeds_with_the_call_as_xcom(emulator: Any, mode: st
     call = result.xcom("wait")
     assert call["sid"] == sid and call["status"] == 2 and call["status_name"] == "completed"
     assert call["to"] == "4155550134" and call["duration"] > 0
+    # The task's Twilio link opens the call it waited on (the emulator's inbox for a loopback connection).
+    link = result.xcom("wait", key="_link_Twilio2008Link")
+    assert link.startswith(emulator.base_url) and link.endswith(sid)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -100,6 +103,7 @@ def test_the_recording_and_its_transcription_are_returned(emulator: Any, mode: s
     recording = result.xcom("wait")
     assert recording["sid"].startswith("RE") and recording["call_sid"] == sid and recording["duration"] > 0
     assert recording["transcription_status"] == "completed" and recording["transcription_text"]
+    assert result.xcom("wait", key="_link_Twilio2008Link").endswith(sid)  # the call recorded
 
 
 @pytest.mark.parametrize("mode", MODES)

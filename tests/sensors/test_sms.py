@@ -1,4 +1,4 @@
-"""``SmsReplySensor`` behaves alike in poke, reschedule and deferrable mode, in real Airflow (dag.test()).
+"""``SMSReplySensor`` behaves alike in poke, reschedule and deferrable mode, in real Airflow (dag.test()).
 
 The DAGs (``tests/dags/twilio2008_test_sms_replies.py``) text the account first (task
 ``text_in``, after the DAG run started and before the sensor starts), then wait; a text that
@@ -58,11 +58,19 @@ def test_a_matching_reply_succeeds_with_the_message_and_groups(emulator: Any, mo
     assert result.state == "success", result.states
     (sid,) = result.xcom("text_in")
     reply = result.xcom("wait")
-    assert reply["sid"] == sid and reply["from"] == reply["from_"] == PERSON and reply["to"] == "5005550006"
+    assert (
+        reply["sid"] == sid
+        and reply["from"] == PERSON
+        and "from_" not in reply
+        and reply["to"] == "5005550006"
+    )
     assert reply["body"] == "Yes, see you at 9" and reply["flags"] & 1
     assert reply["match"] == "Yes, see you at 9"
     assert reply["groups"] == ["Yes", ", see you at 9"] and reply["groupdict"] == {"answer": "Yes"}
     assert result.tries("wait") == 1
+    # The task's Twilio link opens the reply that ended the wait.
+    link = result.xcom("wait", key="_link_Twilio2008Link")
+    assert link.startswith(emulator.base_url) and link.endswith(sid)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -194,9 +202,9 @@ def test_a_literal_bad_field_is_an_import_error_of_the_dag_naming_it(
     (tmp_path / "bad.py").write_text(
         "import pendulum\n"
         "from airflow.sdk import DAG\n"
-        "from airflow_provider_twilio2008.sensors.sms import SmsReplySensor\n"
+        "from airflow_provider_twilio2008.sensors.sms import SMSReplySensor\n"
         "with DAG('twilio2008_test_bad_reply', schedule=None, start_date=pendulum.datetime(2026, 1, 1)):\n"
-        f"    SmsReplySensor(task_id='wait', {arguments})\n"
+        f"    SMSReplySensor(task_id='wait', {arguments})\n"
     )
     bag = DagBag(dag_folder=str(tmp_path))
     (error,) = bag.import_errors.values()
@@ -210,7 +218,7 @@ def test_a_texted_person_answers_and_the_answer_is_returned(emulator: Any, mode:
     result = run_dag(f"twilio2008_test_ask_and_wait_{mode}")
     assert result.state == "success", result.states
     question, answer = result.xcom("ask"), result.xcom("wait")
-    assert answer["from"] == PERSON == question["to"] and answer["to"] == question["from_"]
+    assert answer["from"] == PERSON == question["to"] and answer["to"] == question["from"]
     assert answer["body"] == "no, sorry" and answer["groups"] == ["no"]
     assert answer["date_created"] >= question["date_created"]
 
