@@ -11,7 +11,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import dag
 
-from airflow_provider_twilio2008.notifications.sms import Twilio2008SmsNotifier
+from airflow_provider_twilio2008.notifications.sms import Twilio2008SMSNotifier
 from airflow_provider_twilio2008.operators.sms import SendSMSOperator
 
 
@@ -37,7 +37,7 @@ def twilio2008_sms_fanout() -> None:
         max_concurrency=4,
         retries=1,
         retry_delay=pendulum.duration(seconds=1),
-        on_failure_callback=Twilio2008SmsNotifier(
+        on_failure_callback=Twilio2008SMSNotifier(
             to="{{ params.on_call }}",
             body="{{ dag.dag_id }}.{{ ti.task_id }} failed (try {{ ti.try_number }}): announcement not sent",
         ),

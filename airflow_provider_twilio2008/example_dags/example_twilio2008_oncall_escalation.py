@@ -24,7 +24,7 @@ from airflow.sdk import dag
 
 from airflow_provider_twilio2008.operators.calls import MakeCallOperator
 from airflow_provider_twilio2008.operators.sms import SendSMSOperator
-from airflow_provider_twilio2008.sensors.sms import SmsReplySensor
+from airflow_provider_twilio2008.sensors.sms import SMSReplySensor
 
 ACK_WAIT_SECONDS = float(os.environ.get("TWILIO2008_ACK_WAIT_SECONDS", "180"))
 #: The spoken message: the emulator's built-in ``<Say>`` document (use your own TwiML URL).
@@ -60,7 +60,7 @@ def twilio2008_oncall_escalation() -> None:
         to="{{ params.primary }}",
         body="Incident {{ params.incident }} is open. Reply ACK to take it.",
     )
-    ack = SmsReplySensor(
+    ack = SMSReplySensor(
         task_id="wait_for_ack",
         from_="{{ params.primary }}",
         body_pattern=r"^\s*ack\b",

@@ -1,7 +1,9 @@
-"""Run the demo: start the emulator, run the example DAG in real Airflow, print what happened.
+"""The demo: start the emulator, run the survey example DAG in real Airflow, print what happened.
 
-Usage: ``./dev demo`` (which runs ``python scripts/demo.py``). Everything happens on loopback
-in a throw-away Airflow home; nothing is left behind.
+Run it as ``twilio2008-demo`` (or ``python -m airflow_provider_twilio2008.demo``) wherever the
+package is installed, or as ``./dev demo`` in a source checkout. Everything happens on
+loopback in a throw-away Airflow home; nothing is left behind but the recording, saved in the
+temporary directory. The DAG is the package's own copy of ``dags_examples/`` (``example_dags``).
 """
 
 from __future__ import annotations
@@ -16,17 +18,22 @@ from pathlib import Path
 from airflow_provider_twilio2008.emulator.banner import CONN_ENV, CONN_LINE
 from airflow_provider_twilio2008.testing.process import start_emulator_process
 
-REPO = Path(__file__).resolve().parent.parent
+#: The example DAGs, shipped in the package (``dags_examples/`` of a checkout is this folder).
+EXAMPLE_DAGS = Path(__file__).resolve().parent / "example_dags"
 DAG_ID = "twilio2008_survey_call"
 
 
 def configure_airflow(home: Path, conn_uri: str) -> None:
-    """Point Airflow at a fresh home, the example DAGs and the emulator connection."""
+    """Point Airflow at a fresh home, the example DAGs and the emulator connection.
+
+    :param home: the throw-away ``AIRFLOW_HOME``.
+    :param conn_uri: the emulator's connection URI.
+    """
     os.environ.update(
         {
             "AIRFLOW_HOME": str(home),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags_examples"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(EXAMPLE_DAGS),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
             CONN_ENV: conn_uri,
@@ -43,7 +50,7 @@ def run_dag(recordings: Path) -> str:
     from airflow.utils import db
 
     db.resetdb()
-    bag = DagBag(dag_folder=str(REPO / "dags_examples"))
+    bag = DagBag(dag_folder=str(EXAMPLE_DAGS))
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     dag = bag.dags[DAG_ID]
@@ -78,7 +85,7 @@ def report() -> None:
     print("\n== What happened on the (emulated) phone network")
     for call in hook.list_calls():
         print(
-            f"   call {call.sid} to {call.called}: {call.status.name}, {call.duration}s, price {call.price}"
+            f"   call {call.sid} to {call.called}: {call.status.label}, {call.duration}s, price {call.price}"
         )
     for sms in hook.list_sms():
         deadline = time.monotonic() + 10
