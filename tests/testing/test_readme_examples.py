@@ -78,8 +78,8 @@ def test_readme_hook_example_runs_against_the_emulator(
     exec(compile(code, f"{README}:Hook", "exec"), {"__name__": "readme_hook_example"})
 
     printed = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
-    assert len(printed) == 2 and re.fullmatch(r"CA[0-9a-f]{32} QUEUED", printed[0]), printed
-    assert printed[1] == "COMPLETED"
+    assert len(printed) == 2 and re.fullmatch(r"CA[0-9a-f]{32} queued", printed[0]), printed
+    assert printed[1] == "completed"
     state = twilio2008_emulator.state()
     (call,) = state["calls"]
     assert call["status"] == 2 and call["notifications"] == []
@@ -208,3 +208,47 @@ def _first_request(httpserver: Any) -> Any:
         time.sleep(0.02)
     assert httpserver.log, "the emulator never requested the SmsUrl"
     return httpserver.log[0][0]
+
+
+def readme_xcom_table() -> dict[str, set[str]]:
+    """Return the README's "what each task returns" table: first task named in a row to the keys listed."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("| task | XCom value |")
+    rows: dict[str, set[str]] = {}
+    for line in text[start:].splitlines()[2:]:
+        if not line.startswith("|"):
+            break
+        task_cell, value_cell = line.strip("|").split("|", 1)
+        task = re.findall(r"`(\w+)`", task_cell)[0]
+        keys = {token for token in re.findall(r"`([^`]+)`", value_cell) if token.isidentifier()}
+        for earlier in keys & rows.keys():  # "as `SendSMSOperator`'s message": that row's keys
+            keys = (keys - {earlier}) | rows[earlier]
+        rows[task] = keys
+    return rows
+
+
+def test_readme_xcom_table_lists_exactly_the_keys_each_task_returns() -> None:
+    from airflow_provider_twilio2008.api.records import (
+        Call,
+        CallStatus,
+        Recording,
+        SmsMessage,
+        SmsStatus,
+        Transcription,
+        TranscriptionStatus,
+    )
+    from airflow_provider_twilio2008.api.replies import reply_summary
+    from airflow_provider_twilio2008.api.waiting import call_summary, recording_summary
+
+    call = Call(sid="CA" + "a" * 32, status=CallStatus.COMPLETED)
+    sms = SmsMessage(sid="SM" + "a" * 32, status=SmsStatus.SENT)
+    recording = Recording(sid="RE" + "a" * 32)
+    transcription = Transcription(sid="TR" + "a" * 32, status=TranscriptionStatus.COMPLETED)
+    table = readme_xcom_table()
+    assert table["MakeCallOperator"] == set(call_summary(call))
+    assert table["SendSMSOperator"] == set(sms.as_dict())
+    assert table["SMSReplySensor"] == set(reply_summary(sms, None))
+    assert table["RecordingAvailableSensor"] - {"wait_for_transcription"} == set(
+        recording_summary(recording, transcription)
+    )
+    assert call_summary(call)["status_name"] == "completed" and "from_" not in sms.as_dict()
