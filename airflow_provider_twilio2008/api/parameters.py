@@ -14,8 +14,15 @@ does not own (which only the API can tell). Where the reference is silent (infer
 optional parameter sent empty (``Method=``) is checked like any value, so it is refused rather
 than taken for the default, by the hook and by the emulator alike.
 
-Declared here so far: ``POST Calls``, ``POST Calls/{CallSid}`` (redirect) and ``POST
-SMS/Messages``; the other operations still check their parameters in their own functions.
+Declared here: the creates and updates, ``POST Calls``, ``POST Calls/{CallSid}`` (redirect),
+``POST SMS/Messages``, ``POST OutgoingCallerIds`` (validation) and ``POST
+OutgoingCallerIds/{Sid}``, and the purchase and update of incoming numbers. The list filters
+(dates, statuses, exact-match labels) are checked in :mod:`.operations` by their own helpers.
+
+Choices for the incoming numbers (inferred): a URL setting sent empty (``SmsUrl=``) clears that
+setting rather than being refused, since a number may have no SMS URL at all; the SMS settings
+of a toll-free number, which had none in 2008, are refused with the generic invalid-parameter
+code, by the hook and the emulator alike, rather than dropped silently.
 """
 
 from __future__ import annotations
@@ -28,7 +35,20 @@ from . import validate
 from .errors import Twilio2008ValidationError
 from .validate import CODES, INVALID_PARAMETER
 
-__all__ = ["MAKE_CALL", "REDIRECT_CALL", "SEND_SMS", "Param", "decode", "encode"]
+__all__ = [
+    "BUY_LOCAL_NUMBER",
+    "BUY_TOLL_FREE_NUMBER",
+    "MAKE_CALL",
+    "NUMBER_SETTINGS",
+    "REDIRECT_CALL",
+    "SEND_SMS",
+    "UPDATE_CALLER_ID",
+    "UPDATE_NUMBER",
+    "VALIDATE_CALLER_ID",
+    "Param",
+    "decode",
+    "encode",
+]
 
 #: ``check(value, field, param, code)`` returns the value to send, or raises
 #: ``Twilio2008ValidationError`` carrying ``code``.
@@ -47,6 +67,8 @@ class Param:
     :param default: what Twilio uses when an optional parameter is absent (``None``: nothing).
     :param missing_text: Twilio's wording for it missing, where the reference has one.
     :param missing_hint: what else can supply it, said in the local error for it missing.
+    :param from_wire: turns the wire's text into the Python value the check takes, where the two
+        differ (``"true"`` for ``True``); ``None``: the text is checked as it is.
     """
 
     wire: str
@@ -57,6 +79,7 @@ class Param:
     default: Any = None
     missing_text: str | None = None
     missing_hint: str = ""
+    from_wire: Callable[[str], Any] | None = None
 
     def absent(self, value: Any, field: str) -> Twilio2008ValidationError:
         """Return the error for this required parameter missing (``None`` or blank), with its code.
@@ -126,7 +149,8 @@ def decode(params: tuple[Param, ...], form: Mapping[str, str]) -> dict[str, Any]
         if raw is None:
             values[param.arg] = param.default
             continue
-        values[param.arg] = param.checked(raw, param.wire)
+        value = raw if param.from_wire is None else param.from_wire(raw)
+        values[param.arg] = param.checked(value, param.wire)
     return values
 
 
@@ -159,6 +183,45 @@ def _digits(value: Any, field: str, param: str, code: int) -> str:
 
 def _sms_body(value: Any, field: str, param: str, code: int) -> str:
     return validate.sms_body(value, field)
+
+
+def _friendly_name(value: Any, field: str, param: str, code: int) -> str:
+    return validate.friendly_name(value, field)
+
+
+def _call_delay(value: Any, field: str, param: str, code: int) -> int:
+    return validate.integer_in_range(value, field, 0, 60, param=param)
+
+
+def _area_code(value: Any, field: str, param: str, code: int) -> str:
+    return validate.area_code(value, field)
+
+
+def _setting_url(value: Any, field: str, param: str, code: int) -> str:
+    """Check a number's URL setting: an empty string clears it, anything else must be a URL."""
+    if value == "":
+        return ""
+    return validate.url(value, field, param=param, code=code)
+
+
+def _flag(value: Any, field: str, param: str, code: int) -> str:
+    """Return ``true``/``false`` for a bool; anything else (``"false"`` from Python) is refused."""
+    return "true" if validate.flag(value, field, param=param) else "false"
+
+
+def _wire_flag(text: str) -> Any:
+    """Return the bool a wire flag spells (``true``/``false``), or the text itself to be refused."""
+    return {"true": True, "false": False}.get(text, text)
+
+
+def _no_sms_setting(value: Any, field: str, param: str, code: int) -> str:
+    raise Twilio2008ValidationError(
+        field,
+        "toll-free numbers take no SMS settings in 2008",
+        "only voice settings for toll-free numbers",
+        param=param,
+        code=code,
+    )
 
 
 MAKE_CALL = (
@@ -215,3 +278,57 @@ REDIRECT_CALL = (
     Param("CurrentMethod", "method", _method, default="POST"),
 )
 """``POST Calls/{CallSid}`` (reference §3.4)."""
+
+VALIDATE_CALLER_ID = (
+    Param(
+        "PhoneNumber",
+        "phone_number",
+        _phone(),
+        missing=CODES["phone_invalid"],
+        invalid=CODES["phone_invalid"],
+        missing_text="A PhoneNumber is required",
+    ),
+    Param("FriendlyName", "friendly_name", _friendly_name),
+    Param("CallDelay", "call_delay", _call_delay, default=0),
+)
+"""``POST OutgoingCallerIds`` (reference §3.8): start validating a caller ID."""
+
+UPDATE_CALLER_ID = (Param("FriendlyName", "friendly_name", _friendly_name, missing=INVALID_PARAMETER),)
+"""``POST OutgoingCallerIds/{OutgoingCallerIdSid}``: rename a caller ID."""
+
+_VOICE_SETTINGS = (
+    Param("FriendlyName", "friendly_name", _friendly_name),
+    Param("Url", "url", _setting_url, invalid=CODES["url_invalid"]),
+    Param("Method", "method", _method),
+    Param("VoiceFallbackUrl", "voice_fallback_url", _setting_url, invalid=CODES["url_invalid"]),
+    Param("VoiceFallbackMethod", "voice_fallback_method", _method),
+)
+_SMS_SETTINGS = (
+    Param("SmsUrl", "sms_url", _setting_url, invalid=CODES["url_invalid"]),
+    Param("SmsMethod", "sms_method", _method),
+    Param("SmsFallbackUrl", "sms_fallback_url", _setting_url, invalid=CODES["url_invalid"]),
+    Param("SmsFallbackMethod", "sms_fallback_method", _method),
+)
+_LOOKUP = Param("VoiceCallerIdLookup", "voice_caller_id_lookup", _flag, from_wire=_wire_flag)
+
+NUMBER_SETTINGS = (*_VOICE_SETTINGS, *_SMS_SETTINGS, _LOOKUP)
+"""The settings of an incoming number (reference §3.9); absent ones are left as they are."""
+
+_AREA_CODE = Param("AreaCode", "area_code", _area_code, invalid=CODES["area_code_invalid"])
+
+BUY_LOCAL_NUMBER = (_AREA_CODE, *NUMBER_SETTINGS)
+"""``POST IncomingPhoneNumbers/Local``: buy a local number."""
+
+BUY_TOLL_FREE_NUMBER = (
+    _AREA_CODE,
+    *_VOICE_SETTINGS,
+    *(Param(param.wire, param.arg, _no_sms_setting) for param in _SMS_SETTINGS),
+    _LOOKUP,
+)
+"""``POST IncomingPhoneNumbers/TollFree``: buy a toll-free number (no SMS settings)."""
+
+UPDATE_NUMBER = (
+    Param("Url", "url", _setting_url, missing=CODES["url_invalid"], invalid=CODES["url_invalid"]),
+    *(param for param in NUMBER_SETTINGS if param.wire != "Url"),
+)
+"""``POST IncomingPhoneNumbers/{IncomingPhoneNumberSid}``: the 2008 table lists ``Url`` as required."""

@@ -1,6 +1,7 @@
 """REST handlers for OutgoingCallerIds: list, validate (start), rename and delete.
 
-Choices where the reference says *inferred*: validating a number the account already has as
+The parameters are decoded as the hook encodes them (:mod:`..api.parameters`). Choices where
+the reference says *inferred*: validating a number the account already has as
 caller ID gives 21450; deletion answers 204 with an empty body; see :mod:`.validations` for the
 rest of the validation flow (200, completes by itself).
 """
@@ -12,9 +13,10 @@ from typing import Any
 from starlette.responses import Response
 
 from ..api import paths, validate
+from ..api.parameters import UPDATE_CALLER_ID, VALIDATE_CALLER_ID
 from ..api.records import OutgoingCallerId, ValidationRequest
 from . import validations
-from .rest import Req, RestError, checked, exact_filter, lookup, no_content, paginate, respond
+from .rest import Req, RestError, decoded, exact_filter, lookup, no_content, paginate, respond
 from .state import Emulator
 
 __all__ = ["ROUTES"]
@@ -33,17 +35,8 @@ async def list_caller_ids(emu: Emulator, req: Req) -> Response:
 
 async def validate_caller_id(emu: Emulator, req: Req) -> Response:
     """Start validating a caller ID; answer the ValidationRequest with its code (200)."""
-    if not req.params.get("PhoneNumber", "").strip():
-        raise RestError(400, "A PhoneNumber is required", CODES["phone_invalid"])
-    number = checked(validate.phone_number, req.params["PhoneNumber"], "PhoneNumber", param="PhoneNumber")
-    name = None
-    if req.params.get("FriendlyName"):
-        name = checked(validate.friendly_name, req.params["FriendlyName"], "FriendlyName")
-    delay = 0
-    if req.params.get("CallDelay"):
-        delay = checked(
-            validate.integer_in_range, req.params["CallDelay"], "CallDelay", 0, 60, param="CallDelay"
-        )
+    values = decoded(VALIDATE_CALLER_ID, req.params)
+    number, name, delay = values["phone_number"], values["friendly_name"], values["call_delay"]
     if any(row.record.phone_number == number for row in emu.store.find(OutgoingCallerId, req.account_sid)):
         raise RestError(
             400,
@@ -71,7 +64,7 @@ async def get_caller_id(emu: Emulator, req: Req) -> Response:
 async def update_caller_id(emu: Emulator, req: Req) -> Response:
     """Change a caller ID's FriendlyName."""
     row = _caller_id_row(emu, req)
-    name = checked(validate.friendly_name, req.params.get("FriendlyName"), "FriendlyName")
+    name = decoded(UPDATE_CALLER_ID, req.params)["friendly_name"]
     return respond(req, emu.store.update(row, friendly_name=name).record)
 
 

@@ -2,6 +2,8 @@
 
 Choices where the reference says *inferred*:
 
+- The parameters are decoded as the hook encodes them (:mod:`..api.parameters`): a URL setting
+  sent empty clears it, and a toll-free number's SMS settings are refused (21200).
 - Number purchase answers 201 with ``Location``. Local numbers default to area code 415,
   toll-free ones to 866. An ``AreaCode`` that is not three digits gives 21451; a local area code
   starting with 0 or 1 (``000``, ``123``...) or a toll-free one outside 800/833/844/855/866/877/888
@@ -20,8 +22,9 @@ from typing import Any
 from starlette.responses import Response
 
 from ..api import paths, validate
+from ..api.parameters import BUY_LOCAL_NUMBER, BUY_TOLL_FREE_NUMBER, NUMBER_SETTINGS, UPDATE_NUMBER
 from ..api.records import IncomingPhoneNumber
-from .rest import Req, RestError, checked, exact_filter, lookup, no_content, paginate, respond
+from .rest import Req, RestError, decoded, exact_filter, lookup, no_content, paginate, respond
 from .state import Emulator, format_number
 from .store import new_sid, now
 
@@ -31,44 +34,19 @@ CODES = validate.CODES
 
 TOLL_FREE_AREAS = ("800", "833", "844", "855", "866", "877", "888")
 
-URL_FIELDS = {
-    "Url": "url",
-    "VoiceFallbackUrl": "voice_fallback_url",
-    "SmsUrl": "sms_url",
-    "SmsFallbackUrl": "sms_fallback_url",
-}
-
-METHOD_FIELDS = {
-    "Method": "method",
-    "VoiceFallbackMethod": "voice_fallback_method",
-    "SmsMethod": "sms_method",
-    "SmsFallbackMethod": "sms_fallback_method",
-}
-
 FALLBACK_METHODS = {"voice_fallback_url": "voice_fallback_method", "sms_fallback_url": "sms_fallback_method"}
 
 
-def _number_settings(req: Req, current: IncomingPhoneNumber | None = None) -> dict[str, Any]:
-    """Return the record fields set by the request's URL, method and lookup parameters.
+def _number_settings(values: dict[str, Any], current: IncomingPhoneNumber | None = None) -> dict[str, Any]:
+    """Return the record fields a purchase or update sets, from its decoded parameters.
 
-    :param req: the purchase or update request.
+    :param values: the request's values, decoded by the operation's parameters.
     :param current: the number being updated (``None`` on purchase).
     """
-    changes: dict[str, Any] = {}
-    for param, name in URL_FIELDS.items():
-        if param in req.params:
-            value = req.params[param].strip()
-            changes[name] = checked(validate.url, value, param, param=param) if value else ""
-    for param, name in METHOD_FIELDS.items():
-        if req.params.get(param):
-            changes[name] = checked(validate.http_method, req.params[param], param, param=param)
-    if req.params.get("FriendlyName"):
-        changes["friendly_name"] = checked(validate.friendly_name, req.params["FriendlyName"], "FriendlyName")
-    if req.params.get("VoiceCallerIdLookup"):
-        lookup = checked(
-            validate.choice, req.params["VoiceCallerIdLookup"], "VoiceCallerIdLookup", ("true", "false")
-        )
-        changes["voice_caller_id_lookup"] = lookup == "true"
+    names = [param.arg for param in NUMBER_SETTINGS]
+    changes = {name: values[name] for name in names if values.get(name) is not None}
+    if "voice_caller_id_lookup" in changes:
+        changes["voice_caller_id_lookup"] = changes["voice_caller_id_lookup"] == "true"
     for url_name, method_name in FALLBACK_METHODS.items():
         if changes.get(url_name) and method_name not in changes and not getattr(current, method_name, None):
             changes[method_name] = "POST"
@@ -112,18 +90,14 @@ def _free_number(emu: Emulator, area: str) -> str:
 
 
 def _buy(emu: Emulator, req: Req, kind: str) -> Response:
-    area = req.params.get("AreaCode", "").strip() or ("866" if kind == "tollfree" else "415")
-    if not (len(area) == 3 and area.isascii() and area.isdigit()):
-        raise RestError(400, f"AreaCode {area!r} is not a valid area code", CODES["area_code_invalid"])
+    values = decoded(BUY_TOLL_FREE_NUMBER if kind == "tollfree" else BUY_LOCAL_NUMBER, req.params)
+    area = values["area_code"] or ("866" if kind == "tollfree" else "415")
     unavailable = area not in TOLL_FREE_AREAS if kind == "tollfree" else area[0] in "01"
     if unavailable:
         raise RestError(
             400, f"No phone numbers are available in area code {area}", CODES["no_number_available"]
         )
-    settings = _number_settings(req)
-    if kind == "tollfree":
-        for name in ("sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method"):
-            settings.pop(name, None)
+    settings = _number_settings(values)
     number = _free_number(emu, area)
     stamp = now()
     record = IncomingPhoneNumber(
@@ -167,8 +141,8 @@ async def get_number(emu: Emulator, req: Req) -> Response:
 async def update_number(emu: Emulator, req: Req) -> Response:
     """Change a number's URLs, methods, FriendlyName or VoiceCallerIdLookup (``Url`` is required)."""
     row = _number_row(emu, req)
-    checked(validate.require, req.params.get("Url"), "Url", param="Url", code=CODES["url_invalid"])
-    return respond(req, emu.store.update(row, **_number_settings(req, row.record)).record)
+    values = decoded(UPDATE_NUMBER, req.params)
+    return respond(req, emu.store.update(row, **_number_settings(values, row.record)).record)
 
 
 async def release_number(emu: Emulator, req: Req) -> Response:

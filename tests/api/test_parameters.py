@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 
 from airflow_provider_twilio2008.api import operations as ops
 from airflow_provider_twilio2008.api.errors import Twilio2008ValidationError
-from airflow_provider_twilio2008.api.parameters import MAKE_CALL, REDIRECT_CALL, SEND_SMS, decode, encode
+from airflow_provider_twilio2008.api.parameters import (
+    MAKE_CALL,
+    NUMBER_SETTINGS,
+    REDIRECT_CALL,
+    SEND_SMS,
+    decode,
+    encode,
+)
 from airflow_provider_twilio2008.api.xml import parse_rest_exception
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
 
@@ -30,6 +37,8 @@ NUMBERS = st.sampled_from(
 URLS = st.sampled_from(
     ["http://example.com/twiml", "https://example.com/a?b=c", "/twiml", "ftp://x", "", "x y"]
 )
+LABELS = st.sampled_from(["Front desk", "", "  ", "x" * 64, "x" * 65, "two\nlines"])
+METHODS = st.sampled_from(["GET", "POST", "PUT", "get", ""])
 BODIES = st.sampled_from(["hi", "", "   ", "x" * 160, "x" * 161, "caf\u00e9"])
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -51,7 +60,7 @@ def local_code(build: Any) -> int | None:
 
 
 def wire_code(emulator: EmulatorHandle, path: str, form: dict[str, Any]) -> int | None:
-    """POST ``form`` raw (leaving out ``None``s) and return the RestException's code."""
+    """POST ``form`` raw to the account's ``path`` (leaving out ``None``s); return the code answered."""
     data = {name: value for name, value in form.items() if value is not None}
     response = requests.post(f"{emulator.api_root}/{path}", data=data, auth=emulator.auth, timeout=10)
     assert response.status_code == 400, response.text
@@ -174,3 +183,115 @@ def test_decode_applies_twilios_defaults_and_names_the_wire_parameter() -> None:
 def test_encode_leaves_out_what_is_not_given_and_keeps_the_declared_order() -> None:
     form = encode(SEND_SMS, to="(415) 555-0100", from_=SEED, body="hi", status_callback=None)
     assert form == (("From", SEED), ("To", "4155550100"), ("Body", "hi"))
+
+
+@SETTINGS
+@given(
+    phone_number=optional(NUMBERS),
+    friendly_name=optional(LABELS),
+    call_delay=optional(st.sampled_from(["0", "60", "61", "-1", "soon", ""])),
+)
+def test_caller_id_validation_refuses_with_the_code_the_api_answers(
+    twilio2008_emulator: EmulatorHandle,
+    phone_number: str | None,
+    friendly_name: str | None,
+    call_delay: str | None,
+) -> None:
+    account = twilio2008_emulator.account_sid
+    code = local_code(
+        lambda: ops.start_caller_id_validation(
+            account,
+            phone_number,  # type: ignore[arg-type]
+            friendly_name=friendly_name,
+            call_delay=call_delay,  # type: ignore[arg-type]
+        )
+    )
+    assume(code is not None)
+    form = {"PhoneNumber": phone_number, "FriendlyName": friendly_name, "CallDelay": call_delay}
+    assert wire_code(twilio2008_emulator, "OutgoingCallerIds", form) == code
+
+
+#: Wire names of the number settings, by argument.
+WIRE = {param.arg: param.wire for param in NUMBER_SETTINGS}
+
+
+@SETTINGS
+@given(
+    kind=st.sampled_from(["local", "toll-free"]),
+    area_code=optional(st.sampled_from(["415", "866", "41", "4155", "abc", ""])),
+    friendly_name=optional(LABELS),
+    url=optional(URLS),
+    method=optional(METHODS),
+    sms_url=optional(URLS),
+    voice_fallback_method=optional(METHODS),
+)
+def test_buying_a_number_refuses_with_the_code_the_api_answers(
+    twilio2008_emulator: EmulatorHandle, kind: str, area_code: str | None, **settings: str | None
+) -> None:
+    account = twilio2008_emulator.account_sid
+    code = local_code(
+        lambda: ops.buy_phone_number(
+            account, kind, area_code=area_code, settings=ops.NumberSettings(**settings)
+        )
+    )
+    assume(code is not None)
+    form = {"AreaCode": area_code, **{WIRE[name]: value for name, value in settings.items()}}
+    path = "IncomingPhoneNumbers/" + ("Local" if kind == "local" else "TollFree")
+    assert wire_code(twilio2008_emulator, path, form) == code
+
+
+@SETTINGS
+@given(url=optional(URLS), sms_method=optional(METHODS), sms_fallback_url=optional(URLS))
+def test_updating_a_number_refuses_with_the_code_the_api_answers(
+    twilio2008_emulator: EmulatorHandle, **settings: str | None
+) -> None:
+    account = twilio2008_emulator.account_sid
+    sid = twilio2008_emulator.state()["incoming_phone_numbers"][0]["sid"]
+    code = local_code(lambda: ops.update_incoming_phone_number(account, sid, ops.NumberSettings(**settings)))
+    assume(code is not None)
+    form = {WIRE[name]: value for name, value in settings.items()}
+    assert wire_code(twilio2008_emulator, f"IncomingPhoneNumbers/{sid}", form) == code
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "code"),
+    [
+        # PhoneNumber required, and refused when invalid, with 21401 (reference §2.2).
+        (lambda a: ops.start_caller_id_validation(a, ""), "phone_number", 21401),
+        (lambda a: ops.start_caller_id_validation(a, "12"), "phone_number", 21401),
+        (lambda a: ops.start_caller_id_validation(a, "4155550100", call_delay=61), "call_delay", 21200),
+        # An AreaCode that is not an area code is 21451; the update requires Url (21205).
+        (lambda a: ops.buy_phone_number(a, "local", area_code="41"), "area_code", 21451),
+        (
+            lambda a: ops.update_incoming_phone_number(a, "PN" + "0" * 32, ops.NumberSettings()),
+            "url",
+            21205,
+        ),
+    ],
+)
+def test_caller_id_and_number_codes_are_the_references(build: Any, field: str, code: int) -> None:
+    with pytest.raises(Twilio2008ValidationError) as refused:
+        build("AC" + "0" * 32)
+    assert (refused.value.field, refused.value.code) == (field, code)
+
+
+def test_a_toll_free_numbers_sms_setting_is_refused_on_both_sides_naming_it(
+    twilio2008_emulator: EmulatorHandle,
+) -> None:
+    account = twilio2008_emulator.account_sid
+    settings = ops.NumberSettings(sms_method="GET")
+    with pytest.raises(Twilio2008ValidationError) as refused:
+        ops.buy_phone_number(account, "toll-free", settings=settings)
+    assert (refused.value.field, refused.value.param, refused.value.code) == (
+        "sms_method",
+        "SmsMethod",
+        21200,
+    )
+    assert wire_code(twilio2008_emulator, "IncomingPhoneNumbers/TollFree", {"SmsMethod": "GET"}) == 21200
+
+
+def test_an_empty_url_setting_clears_it_on_both_sides(twilio2008_emulator: EmulatorHandle) -> None:
+    form = ops.NumberSettings(url="https://example.com/voice", sms_url="").form()
+    assert form == (("Url", "https://example.com/voice"), ("SmsUrl", ""))
+    values = decode(NUMBER_SETTINGS, dict(form))
+    assert (values["url"], values["sms_url"], values["sms_method"]) == ("https://example.com/voice", "", None)

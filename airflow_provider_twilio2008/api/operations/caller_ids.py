@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from .. import paths, validate
+from ..parameters import UPDATE_CALLER_ID, VALIDATE_CALLER_ID, encode
 from ..records import (
     OutgoingCallerId,
     ValidationRequest,
 )
-from ..validate import CODES
 from ._common import (
     ApiRequest,
     account_path,
@@ -52,16 +52,8 @@ def start_caller_id_validation(
     account_sid: str, phone_number: str, *, friendly_name: str | None = None, call_delay: int | None = None
 ) -> ApiRequest:
     """Ask Twilio to phone ``phone_number`` so its owner can key in the returned ``ValidationCode``."""
-    validate.require(phone_number, "phone_number", param="PhoneNumber", code=CODES["phone_invalid"])
-    form = pairs(
-        ("PhoneNumber", validate.phone_number(phone_number, "phone_number", param="PhoneNumber")),
-        ("FriendlyName", None if friendly_name is None else validate.friendly_name(friendly_name)),
-        (
-            "CallDelay",
-            None
-            if call_delay is None
-            else validate.integer_in_range(call_delay, "call_delay", 0, 60, param="CallDelay"),
-        ),
+    form = encode(
+        VALIDATE_CALLER_ID, phone_number=phone_number, friendly_name=friendly_name, call_delay=call_delay
     )
     return ApiRequest(
         "POST", account_path(paths.OUTGOING_CALLER_IDS, account_sid), form=form, record=ValidationRequest
@@ -71,7 +63,7 @@ def start_caller_id_validation(
 def update_outgoing_caller_id(account_sid: str, caller_id_sid: str, friendly_name: str) -> ApiRequest:
     """Rename a validated caller ID."""
     sid = validate.sid(caller_id_sid, validate.PHONE_NUMBER, "caller_id_sid")
-    form = pairs(("FriendlyName", validate.friendly_name(friendly_name)))
+    form = encode(UPDATE_CALLER_ID, friendly_name=friendly_name)
     path = account_path(paths.OUTGOING_CALLER_ID, account_sid, caller_id_sid=sid)
     return ApiRequest("POST", path, form=form, record=OutgoingCallerId)
 

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from .. import paths, validate
-from ..errors import Twilio2008ValidationError
-from ..records import (
-    IncomingPhoneNumber,
-)
-from ..validate import CODES
-from ._common import (
-    ApiRequest,
-    Pairs,
-    account_path,
-    bool_text,
-    list_request,
-    optional_label,
-    optional_method,
-    optional_url,
-    pairs,
-    phone_filter,
-)
+from ..parameters import BUY_LOCAL_NUMBER, BUY_TOLL_FREE_NUMBER, NUMBER_SETTINGS, UPDATE_NUMBER, Param, encode
+from ..records import IncomingPhoneNumber
+from ._common import ApiRequest, Pairs, account_path, list_request, optional_label, pairs, phone_filter
 
 NUMBER_KINDS = {
     "local": paths.INCOMING_PHONE_NUMBERS_LOCAL,
@@ -56,35 +43,13 @@ class NumberSettings:
     sms_fallback_method: str | None = None
     voice_caller_id_lookup: bool | None = None
 
-    def form(self) -> Pairs:
-        """Return the validated form fields for the fields that are set."""
-        return pairs(
-            (
-                "FriendlyName",
-                None if self.friendly_name is None else validate.friendly_name(self.friendly_name),
-            ),
-            ("Url", optional_url(self.url, "url", "Url")),
-            ("Method", optional_method(self.method, "method", "Method")),
-            (
-                "VoiceFallbackUrl",
-                optional_url(self.voice_fallback_url, "voice_fallback_url", "VoiceFallbackUrl"),
-            ),
-            (
-                "VoiceFallbackMethod",
-                optional_method(self.voice_fallback_method, "voice_fallback_method", "VoiceFallbackMethod"),
-            ),
-            ("SmsUrl", optional_url(self.sms_url, "sms_url", "SmsUrl")),
-            ("SmsMethod", optional_method(self.sms_method, "sms_method", "SmsMethod")),
-            ("SmsFallbackUrl", optional_url(self.sms_fallback_url, "sms_fallback_url", "SmsFallbackUrl")),
-            (
-                "SmsFallbackMethod",
-                optional_method(self.sms_fallback_method, "sms_fallback_method", "SmsFallbackMethod"),
-            ),
-            (
-                "VoiceCallerIdLookup",
-                bool_text(self.voice_caller_id_lookup, "voice_caller_id_lookup", "VoiceCallerIdLookup"),
-            ),
-        )
+    def form(self, params: tuple[Param, ...] = NUMBER_SETTINGS, **more: Any) -> Pairs:
+        """Return the checked form fields of the settings that are set (:data:`..parameters.NUMBER_SETTINGS`).
+
+        :param params: the operation's declared parameters (a purchase or an update).
+        :param more: values of parameters that are not settings (``area_code``).
+        """
+        return encode(params, **asdict(self), **more)
 
 
 def list_incoming_phone_numbers(
@@ -128,25 +93,8 @@ def buy_phone_number(
     :param settings: URLs and options for the new number; SMS fields are refused for toll-free.
     """
     chosen = validate.choice(kind, "kind", tuple(NUMBER_KINDS))
-    settings = settings or NumberSettings()
-    if chosen == "toll-free" and any(
-        value is not None
-        for value in (
-            settings.sms_url,
-            settings.sms_method,
-            settings.sms_fallback_url,
-            settings.sms_fallback_method,
-        )
-    ):
-        raise Twilio2008ValidationError(
-            "sms_url",
-            "toll-free numbers take no SMS settings in 2008",
-            "only voice settings for toll-free numbers",
-            param="SmsUrl",
-            code=validate.INVALID_PARAMETER,
-        )
-    area = None if area_code is None else validate.area_code(area_code)
-    form = pairs(("AreaCode", area)) + settings.form()
+    params = BUY_TOLL_FREE_NUMBER if chosen == "toll-free" else BUY_LOCAL_NUMBER
+    form = (settings or NumberSettings()).form(params, area_code=area_code)
     return ApiRequest(
         "POST", account_path(NUMBER_KINDS[chosen], account_sid), form=form, record=IncomingPhoneNumber
     )
@@ -155,9 +103,8 @@ def buy_phone_number(
 def update_incoming_phone_number(account_sid: str, number_sid: str, settings: NumberSettings) -> ApiRequest:
     """Change a number's URLs and options; the 2008 table lists ``Url`` as required, so it must be set."""
     sid = validate.sid(number_sid, validate.PHONE_NUMBER, "number_sid")
-    validate.require(settings.url, "url", param="Url", code=CODES["url_invalid"])
     path = account_path(paths.INCOMING_PHONE_NUMBER, account_sid, number_sid=sid)
-    return ApiRequest("POST", path, form=settings.form(), record=IncomingPhoneNumber)
+    return ApiRequest("POST", path, form=settings.form(UPDATE_NUMBER), record=IncomingPhoneNumber)
 
 
 def release_incoming_phone_number(account_sid: str, number_sid: str) -> ApiRequest:
