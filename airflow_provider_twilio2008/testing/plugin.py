@@ -271,7 +271,7 @@ def twilio2008_emulator_factory() -> Iterator[Callable[..., EmulatorHandle]]:
         webhook_timeout: float = 15.0,
     ) -> EmulatorHandle:
         from ..api.validate import http_method, url
-        from ..emulator.faults import FaultRule
+        from ..emulator.control.faults import FaultRule
         from ..emulator.server import EmulatorConfig, EmulatorServer
 
         config = EmulatorConfig(

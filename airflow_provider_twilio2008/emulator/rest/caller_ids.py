@@ -11,11 +11,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..api import paths, validate
-from ..api.records import OutgoingCallerId, ValidationRequest
-from . import validations
-from .rest import Req, RestError, checked, exact_filter, lookup, no_content, paginate, respond
-from .state import Emulator
+from ...api import paths, validate
+from ...api.records import OutgoingCallerId, ValidationRequest
+from ..model.state import Emulator
+from ..telephony import validations
+from .endpoint import Req, RestError, checked, exact_filter, lookup, no_content, paginate, respond
 
 __all__ = ["ROUTES"]
 

@@ -19,11 +19,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..api import paths, validate
-from ..api.records import IncomingPhoneNumber
-from .rest import Req, RestError, checked, exact_filter, lookup, no_content, paginate, respond
-from .state import Emulator, format_number
-from .store import new_sid, now
+from ...api import paths, validate
+from ...api.records import IncomingPhoneNumber
+from ..model.state import Emulator, format_number
+from ..model.store import new_sid, now
+from .endpoint import Req, RestError, checked, exact_filter, lookup, no_content, paginate, respond
 
 __all__ = ["ROUTES"]
 
