@@ -6,7 +6,7 @@ authenticates with HTTP Basic (401 + RestException 20003 and ``WWW-Authenticate`
 the path onto the URI templates of :mod:`..api.paths`, and answers 404 for unknown paths or
 another account's resources and 405 (with ``Allow``) for unsupported methods. An authenticated
 request that fails with a coded 4xx is written to the account's Notifications
-(:func:`.routes_notifications.note_rest_failure`, whose docstring lists what is logged).
+(:func:`.notifications.note_rest_failure`, whose docstring lists what is logged).
 
 Choices where the reference says *inferred*:
 
@@ -41,28 +41,18 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..api import paths
-from . import (
-    builtin_twiml,
-    control,
-    inbound,
-    routes_accounts,
-    routes_caller_ids,
-    routes_calls,
-    routes_conferences,
-    routes_notifications,
-    routes_phone_numbers,
-    routes_recordings,
-    routes_sms,
-    sms,
-    telephony,
-    transcriptions,
-    validations,
-)
 from .auth import account_of_scope, authenticate
 from .bodies import FORM_LIMIT, BodyRefused, read_body
-from .faults import FaultMiddleware
-from .rest import NOT_FOUND, Req, RestError, error_response
-from .state import Emulator
+from .control import endpoint as control
+from .control import inbound
+from .control.faults import FaultMiddleware
+from .messaging import outgoing
+from .model.state import Emulator
+from .rest import accounts, caller_ids, conferences, notifications, phone_numbers, recordings
+from .rest import calls as rest_calls
+from .rest import sms as rest_sms
+from .rest.endpoint import NOT_FOUND, Req, RestError, error_response
+from .telephony import builtin_twiml, calls, transcriptions, validations
 from .xml_text import refuse_in_pairs
 
 __all__ = ["build_app"]
@@ -77,7 +67,7 @@ MEDIA_TEMPLATES = {
 PUBLIC_GET = {paths.RECORDING}
 #: The methods ``_method`` may turn a POST into (reference 2.3).
 OVERRIDES = ("PUT", "DELETE")
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parent / "control" / "static"
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -91,14 +81,14 @@ def _compile(template: str) -> re.Pattern[str]:
 _ROUTES: list[tuple[str, re.Pattern[str], dict[str, Handler]]] = [
     (template, _compile(template), handlers)
     for module in (
-        routes_accounts,
-        routes_phone_numbers,
-        routes_caller_ids,
-        routes_calls,
-        routes_conferences,
-        routes_sms,
-        routes_recordings,
-        routes_notifications,
+        accounts,
+        phone_numbers,
+        caller_ids,
+        rest_calls,
+        conferences,
+        rest_sms,
+        recordings,
+        notifications,
     )
     for template, handlers in module.ROUTES
 ]
@@ -200,7 +190,7 @@ async def rest_endpoint(request: Request) -> Response:
     except RestError as error:
         response = error_response(fmt, error)
         if authenticated is not None:
-            routes_notifications.note_rest_failure(
+            notifications.note_rest_failure(
                 emu,
                 authenticated,
                 template=found[0] if found else None,
@@ -230,8 +220,8 @@ def build_app(emu: Emulator) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await emu.startup()
-        telephony.resume_calls(emu)
-        sms.resume_sms(emu)
+        calls.resume_calls(emu)
+        outgoing.resume_sms(emu)
         transcriptions.resume_transcriptions(emu)
         validations.resume_validations(emu)
         try:

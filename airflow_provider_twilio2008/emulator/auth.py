@@ -9,8 +9,8 @@ from typing import Any
 from starlette.datastructures import Headers
 from starlette.requests import Request
 
-from .rest import RestError
-from .state import Emulator
+from .model.state import Emulator
+from .rest.endpoint import RestError
 
 __all__ = ["account_of_scope", "authenticate"]
 

@@ -25,7 +25,7 @@ from typing import Any
 from ..api.errors import Twilio2008ValidationError
 from ..api.validate import url as checked_url
 from .banner import banner_lines
-from .faults import MAX_LATENCY_MS, MAX_RETRY_AFTER, FaultRule
+from .control.faults import MAX_LATENCY_MS, MAX_RETRY_AFTER, FaultRule
 from .server import EmulatorConfig, EmulatorServer
 
 __all__ = ["build_parser", "main"]

@@ -35,9 +35,9 @@ import uvicorn
 
 from .app import build_app
 from .bodies import DEFAULT_BODY_TIMEOUT
-from .faults import FaultInjector, FaultRule
-from .state import DEFAULT_WEBHOOK_TIMEOUT, SEED_NUMBER, Emulator
-from .store import Store, new_sid
+from .control.faults import FaultInjector, FaultRule
+from .model.state import DEFAULT_WEBHOOK_TIMEOUT, SEED_NUMBER, Emulator
+from .model.store import Store, new_sid
 
 __all__ = ["EmulatorConfig", "EmulatorServer"]
 

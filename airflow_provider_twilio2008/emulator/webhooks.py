@@ -25,9 +25,9 @@ import httpx
 
 from ..api.records import Account
 from ..api.signature import SIGNATURE_HEADER, compute_signature
-from .state import DEFAULT_WEBHOOK_TIMEOUT, Emulator
-from .twiml import decoded_text
-from .twiml.parse import MAX_TWIML_BYTES
+from .model.state import DEFAULT_WEBHOOK_TIMEOUT, Emulator
+from .telephony.twiml import decoded_text
+from .telephony.twiml.parse import MAX_TWIML_BYTES
 
 __all__ = [
     "ANSWER_LIMIT",

@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse
 
 from ..api.validate import INVALID_PARAMETER
 from ..api.xml import XML_ILLEGAL, xml_safe
-from .rest import RestError
+from .rest.endpoint import RestError
 
 __all__ = [
     "ACCEPTED_TEXT",

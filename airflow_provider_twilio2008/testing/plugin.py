@@ -148,7 +148,7 @@ class EmulatorHandle:
             raise AssertionError(f"control {method} {path} failed: {exc.code} {exc.read()!r}") from None
 
     def add_fault(self, kind: str, **fields: Any) -> Any:
-        """Add a fault rule for this account's REST requests (see :mod:`..emulator.faults`).
+        """Add a fault rule for this account's REST requests (see :mod:`..emulator.control.faults`).
 
         :param kind: ``error500``, ``error503``, ``latency``, ``drop``, ``truncate`` or ``cut``.
         :param fields: ``probability``, ``count``, ``method``, ``path``, ``retry_after``,
@@ -271,7 +271,7 @@ def twilio2008_emulator_factory() -> Iterator[Callable[..., EmulatorHandle]]:
         webhook_timeout: float = 15.0,
     ) -> EmulatorHandle:
         from ..api.validate import http_method, url
-        from ..emulator.faults import FaultRule
+        from ..emulator.control.faults import FaultRule
         from ..emulator.server import EmulatorConfig, EmulatorServer
 
         config = EmulatorConfig(

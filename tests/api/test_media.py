@@ -12,7 +12,7 @@ from airflow_provider_twilio2008.api.media import (
     riff_declared_length,
     shortfall,
 )
-from airflow_provider_twilio2008.emulator.audio import mp3_bytes, wav_bytes
+from airflow_provider_twilio2008.emulator.telephony.audio import mp3_bytes, wav_bytes
 
 #: Five seconds of the emulator's 8 kHz 16-bit mono WAV: 80,000 bytes of samples and a 44-byte header.
 WAV = wav_bytes(5.0)

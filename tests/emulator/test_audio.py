@@ -9,7 +9,7 @@ from array import array
 
 import pytest
 
-from airflow_provider_twilio2008.emulator.audio import mp3_bytes, mp3_frame_count, wav_bytes
+from airflow_provider_twilio2008.emulator.telephony.audio import mp3_bytes, mp3_frame_count, wav_bytes
 
 # MPEG-1 Layer III tables (ISO/IEC 11172-3), indexed by the header fields.
 MPEG1_L3_BITRATES = [None, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, None]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from airflow_provider_twilio2008.emulator.twiml import (
+from airflow_provider_twilio2008.emulator.telephony.twiml import (
     DEFAULT_WAIT_URL,
     DIAL_CALLER_ID_INVALID,
     MAX_DOCUMENTS,

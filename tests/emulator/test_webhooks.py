@@ -21,7 +21,7 @@ from airflow_provider_twilio2008.api.records import (
     Notification,
     SmsMessage,
 )
-from airflow_provider_twilio2008.emulator.state import SEED_NUMBER
+from airflow_provider_twilio2008.emulator.model.state import SEED_NUMBER
 from airflow_provider_twilio2008.emulator.webhooks import ANSWER_LIMIT
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
 from tests.emulator.helpers import Api, wait_for

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_twilio2008.emulator.faults import KINDS, FaultRule
+from airflow_provider_twilio2008.emulator.control.faults import KINDS, FaultRule
 from airflow_provider_twilio2008.emulator.server import EmulatorConfig, EmulatorServer
 from airflow_provider_twilio2008.testing.plugin import EmulatorHandle
 from tests.dags.twilio2008_test_faults import (

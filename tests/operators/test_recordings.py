@@ -19,7 +19,7 @@ import pytest
 from airflow.sdk.exceptions import AirflowFailException
 
 from airflow_provider_twilio2008.api.errors import Twilio2008TransportError, Twilio2008ValidationError
-from airflow_provider_twilio2008.emulator.audio import wav_bytes
+from airflow_provider_twilio2008.emulator.telephony.audio import wav_bytes
 from airflow_provider_twilio2008.hooks.twilio2008 import Twilio2008Hook
 from airflow_provider_twilio2008.operators.recordings import DownloadRecordingOperator
 from tests.helpers import run_dag_source

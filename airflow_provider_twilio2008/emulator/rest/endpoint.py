@@ -23,13 +23,13 @@ from urllib.parse import urlencode
 
 from starlette.responses import Response
 
-from ..api import paths
-from ..api.errors import Twilio2008ValidationError
-from ..api.parameters import Param, decode
-from ..api.records import Page, Record
-from ..api.representations import render
-from ..api.validate import INVALID_PARAMETER
-from ..api.xml import RestException
+from ...api import paths
+from ...api.errors import Twilio2008ValidationError
+from ...api.parameters import Param, decode
+from ...api.records import Page, Record
+from ...api.representations import render
+from ...api.validate import INVALID_PARAMETER
+from ...api.xml import RestException
 
 __all__ = [
     "Req",

@@ -28,8 +28,8 @@ from typing import Any, TypeVar, cast
 import pendulum
 from pendulum import DateTime
 
-from ..api.records import Participant, Record, ValidationRequest
-from ..api.xml import xml_safe
+from ...api.records import Participant, Record, ValidationRequest
+from ...api.xml import xml_safe
 
 __all__ = ["Row", "Store", "new_sid", "now"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import secrets
 
-from ..api.records import OutgoingCallerId, ValidationRequest
-from .state import Emulator, format_number
-from .store import new_sid, now
+from ...api.records import OutgoingCallerId, ValidationRequest
+from ..model.state import Emulator, format_number
+from ..model.store import new_sid, now
 
 __all__ = ["complete_validation", "resume_validations", "start_validation"]
 

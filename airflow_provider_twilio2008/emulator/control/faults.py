@@ -46,11 +46,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..api import paths
-from ..api.pattern import Pattern, PatternError
-from ..api.representations import render
-from ..api.xml import RestException
-from .bodies import FORM_LIMIT
+from ...api import paths
+from ...api.pattern import Pattern, PatternError
+from ...api.representations import render
+from ...api.xml import RestException
+from ..bodies import FORM_LIMIT
 
 __all__ = ["KINDS", "MAX_LATENCY_MS", "MAX_RETRY_AFTER", "FaultInjector", "FaultMiddleware", "FaultRule"]
 

@@ -39,11 +39,11 @@ Choices where the reference says *inferred* or is silent:
 
 from __future__ import annotations
 
-from ..api.records import Call, CallFlags, CallStatus
+from ...api.records import Call, CallFlags, CallStatus
+from ..model.numbers import owned_number
+from ..model.state import Emulator
+from ..model.store import new_sid, now
 from .live_call import LiveCall, run_answered
-from .numbers import owned_number
-from .state import Emulator
-from .store import new_sid, now
 
 __all__ = ["ANSWER_SECONDS", "receive_call", "start_inbound_call"]
 

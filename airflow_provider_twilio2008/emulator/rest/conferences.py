@@ -6,11 +6,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..api import paths
-from ..api.records import Conference, Participant
-from . import conference
-from .rest import Req, date_filter, exact_filter, lookup, newest_first, no_content, paginate, respond
-from .state import Emulator
+from ...api import paths
+from ...api.records import Conference, Participant
+from ..model.state import Emulator
+from ..telephony import conference
+from .endpoint import Req, date_filter, exact_filter, lookup, newest_first, no_content, paginate, respond
 
 __all__ = ["ROUTES"]
 

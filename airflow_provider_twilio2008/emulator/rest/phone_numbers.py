@@ -21,12 +21,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..api import paths, validate
-from ..api.parameters import BUY_LOCAL_NUMBER, BUY_TOLL_FREE_NUMBER, NUMBER_SETTINGS, UPDATE_NUMBER
-from ..api.records import IncomingPhoneNumber
-from .rest import Req, RestError, decoded, exact_filter, lookup, no_content, paginate, respond
-from .state import Emulator, format_number
-from .store import new_sid, now
+from ...api import paths, validate
+from ...api.parameters import BUY_LOCAL_NUMBER, BUY_TOLL_FREE_NUMBER, NUMBER_SETTINGS, UPDATE_NUMBER
+from ...api.records import IncomingPhoneNumber
+from ..model.state import Emulator, format_number
+from ..model.store import new_sid, now
+from .endpoint import Req, RestError, decoded, exact_filter, lookup, no_content, paginate, respond
 
 __all__ = ["ROUTES"]
 

@@ -54,9 +54,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..api import paths
-from ..api.errors import Twilio2008ValidationError
-from ..api.records import (
+from ...api import paths
+from ...api.errors import Twilio2008ValidationError
+from ...api.records import (
     Account,
     Call,
     Conference,
@@ -68,16 +68,16 @@ from ..api.records import (
     Transcription,
     ValidationRequest,
 )
-from ..api.validate import INVALID_PARAMETER, phone_number, sms_body
-from ..api.validate import friendly_name as checked_friendly_name
-from . import transcriptions, validations
-from .auth import authenticate
-from .bodies import JSON_LIMIT, BodyRefused, read_body
+from ...api.validate import INVALID_PARAMETER, phone_number, sms_body
+from ...api.validate import friendly_name as checked_friendly_name
+from ..auth import authenticate
+from ..bodies import JSON_LIMIT, BodyRefused, read_body
+from ..model.state import ANSWERS, CalleeScript, Emulator, new_auth_token
+from ..model.store import new_sid
+from ..rest.endpoint import RestError
+from ..telephony import transcriptions, validations
+from ..xml_text import JsonFieldError, SafeJSONResponse, refuse_in_json
 from .faults import FaultRule
-from .rest import RestError
-from .state import ANSWERS, CalleeScript, Emulator, new_auth_token
-from .store import new_sid
-from .xml_text import JsonFieldError, SafeJSONResponse, refuse_in_json
 
 __all__ = ["ROUTES"]
 

@@ -31,7 +31,7 @@ Choices where the reference says *inferred*:
 
 from __future__ import annotations
 
-from ..api.records import (
+from ...api.records import (
     Call,
     CallFlags,
     CallStatus,
@@ -39,7 +39,9 @@ from ..api.records import (
     ConferenceStatus,
     Participant,
 )
-from .inbound_calls import start_inbound_call
+from ..model.state import Emulator
+from ..model.store import now
+from .inbound import start_inbound_call
 from .live_call import (
     DIAL_DELAY,
     FAILURES,
@@ -49,8 +51,6 @@ from .live_call import (
     finish_completed,
     run_answered,
 )
-from .state import Emulator
-from .store import now
 from .twiml import FetchError
 
 __all__ = ["LiveCall", "redirect_call", "resume_calls", "start_call"]

@@ -12,12 +12,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..api import paths, validate
-from ..api.parameters import UPDATE_CALLER_ID, VALIDATE_CALLER_ID
-from ..api.records import OutgoingCallerId, ValidationRequest
-from . import validations
-from .rest import Req, RestError, decoded, exact_filter, lookup, no_content, paginate, respond
-from .state import Emulator
+from ...api import paths, validate
+from ...api.parameters import UPDATE_CALLER_ID, VALIDATE_CALLER_ID
+from ...api.records import OutgoingCallerId, ValidationRequest
+from ..model.state import Emulator
+from ..telephony import validations
+from .endpoint import Req, RestError, decoded, exact_filter, lookup, no_content, paginate, respond
 
 __all__ = ["ROUTES"]
 

@@ -32,9 +32,11 @@ from urllib.parse import urlencode
 
 from starlette.responses import Response
 
-from ..api import paths
-from ..api.records import Account, Notification, NotificationLog
-from .rest import (
+from ...api import paths
+from ...api.records import Account, Notification, NotificationLog
+from ..model.state import Emulator
+from ..model.store import new_sid, now
+from .endpoint import (
     Req,
     RestError,
     date_filter,
@@ -45,8 +47,6 @@ from .rest import (
     paginate,
     respond,
 )
-from .state import Emulator
-from .store import new_sid, now
 
 __all__ = ["NOTIFICATION_TEMPLATES", "ROUTES", "list_notification_records", "note_rest_failure"]
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from ..api import paths, validate
-from ..api.parameters import SEND_SMS
-from ..api.records import SmsFlags, SmsMessage
-from . import numbers, sms
-from .rest import Req, RestError, date_filter, decoded, exact_filter, lookup, paginate, respond
-from .state import Emulator
+from ...api import paths, validate
+from ...api.parameters import SEND_SMS
+from ...api.records import SmsFlags, SmsMessage
+from ..messaging import outgoing as sms
+from ..model import numbers
+from ..model.state import Emulator
+from .endpoint import Req, RestError, date_filter, decoded, exact_filter, lookup, paginate, respond
 
 __all__ = ["ROUTES"]
 

@@ -37,16 +37,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..api.errors import Twilio2008ValidationError
-from ..api.validate import INVALID_PARAMETER, phone_number, sms_body
-from .auth import authenticate
-from .bodies import JSON_LIMIT, BodyRefused, read_body
-from .inbound_calls import receive_call
-from .inbound_sms import receive_sms
-from .numbers import NotReceivable
-from .rest import RestError
-from .state import Emulator
-from .xml_text import JsonFieldError, SafeJSONResponse, refuse_in_json
+from ...api.errors import Twilio2008ValidationError
+from ...api.validate import INVALID_PARAMETER, phone_number, sms_body
+from ..auth import authenticate
+from ..bodies import JSON_LIMIT, BodyRefused, read_body
+from ..messaging.inbound import receive_sms
+from ..model.numbers import NotReceivable
+from ..model.state import Emulator
+from ..rest.endpoint import RestError
+from ..telephony.inbound import receive_call
+from ..xml_text import JsonFieldError, SafeJSONResponse, refuse_in_json
 
 __all__ = ["ROUTES"]
 

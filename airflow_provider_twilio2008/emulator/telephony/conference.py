@@ -18,9 +18,9 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..api.records import Conference, ConferenceStatus, Participant
-from .state import Emulator
-from .store import new_sid, now
+from ...api.records import Conference, ConferenceStatus, Participant
+from ..model.state import Emulator
+from ..model.store import new_sid, now
 
 __all__ = ["Room", "join", "kick"]
 

@@ -29,8 +29,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..api.xml import xml_safe
-from .bodies import FORM_LIMIT, BodyRefused, read_body
+from ...api.xml import xml_safe
+from ..bodies import FORM_LIMIT, BodyRefused, read_body
 
 __all__ = ["ROUTES"]
 

@@ -7,11 +7,11 @@ is the callee script's ``transcript``. On restart, in-progress transcriptions re
 
 from __future__ import annotations
 
-from ..api import paths
-from ..api.records import Recording, Transcription, TranscriptionStatus
-from .state import Emulator
-from .store import new_sid, now
-from .webhooks import post_callback
+from ...api import paths
+from ...api.records import Recording, Transcription, TranscriptionStatus
+from ..model.state import Emulator
+from ..model.store import new_sid, now
+from ..webhooks import post_callback
 
 __all__ = ["create_transcription", "recording_path", "resume_transcriptions", "transcription_path"]
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..api import paths, validate
-from ..api.records import Account
-from .rest import NOT_FOUND, Req, RestError, checked, paginate, respond
-from .state import Emulator
+from ...api import paths, validate
+from ...api.records import Account
+from ..model.state import Emulator
+from .endpoint import NOT_FOUND, Req, RestError, checked, paginate, respond
 
 __all__ = ["ROUTES"]
 

@@ -13,10 +13,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..api import paths
-from ..api.records import Recording, Transcription
-from .audio import mp3_bytes, wav_bytes
-from .rest import (
+from ...api import paths
+from ...api.records import Recording, Transcription
+from ..model.state import Emulator
+from ..telephony.audio import mp3_bytes, wav_bytes
+from .endpoint import (
     NOT_FOUND,
     Req,
     RestError,
@@ -28,7 +29,6 @@ from .rest import (
     paginate,
     respond,
 )
-from .state import Emulator
 
 __all__ = ["ROUTES"]
 

@@ -21,9 +21,9 @@ from urllib.parse import urlencode
 
 import httpx
 
-from ..api import paths
-from ..api.errors import Twilio2008ValidationError
-from ..api.records import (
+from ...api import paths
+from ...api.errors import Twilio2008ValidationError
+from ...api.records import (
     Call,
     CallFlags,
     CallStatus,
@@ -31,10 +31,13 @@ from ..api.records import (
     NotificationLog,
     Recording,
 )
-from ..api.validate import phone_number
-from . import conference, numbers, sms, transcriptions, webhooks
-from .state import Emulator
-from .store import Row, new_sid, now
+from ...api.validate import phone_number
+from .. import webhooks
+from ..messaging import outgoing as sms
+from ..model import numbers
+from ..model.state import Emulator
+from ..model.store import Row, new_sid, now
+from . import conference, transcriptions
 from .twiml import FetchError, FetchResult, Outcome, run_url
 
 __all__ = ["LiveCall", "finish_completed", "price_for", "run_answered"]

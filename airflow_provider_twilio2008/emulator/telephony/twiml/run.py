@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 from urllib.parse import urlencode, urljoin
 
-from ...api.validate import CODES
+from ....api.validate import CODES
 from .parse import MAX_TWIML_BYTES, parse_twiml
 from .verbs import (
     DOCUMENT_PARSE_FAILURE,

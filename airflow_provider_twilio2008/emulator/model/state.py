@@ -23,9 +23,9 @@ from typing import Any
 
 import httpx
 
-from ..api.records import Account, AccountStatus, IncomingPhoneNumber
-from .bodies import DEFAULT_BODY_TIMEOUT
-from .faults import FaultInjector
+from ...api.records import Account, AccountStatus, IncomingPhoneNumber
+from ..bodies import DEFAULT_BODY_TIMEOUT
+from ..control.faults import FaultInjector
 from .store import Store, new_sid, now
 
 __all__ = ["ANSWERS", "DEFAULT_WEBHOOK_TIMEOUT", "SEED_NUMBER", "CalleeScript", "Emulator", "new_auth_token"]

@@ -18,14 +18,25 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..api import paths, validate
-from ..api.parameters import MAKE_CALL, REDIRECT_CALL
-from ..api.records import Call, CallFlags, CallStatus, Notification, Recording
-from . import numbers, telephony
-from .rest import Req, RestError, date_filter, decoded, exact_filter, lookup, newest_first, paginate, respond
-from .routes_notifications import list_notification_records
-from .state import Emulator
-from .store import new_sid, now
+from ...api import paths, validate
+from ...api.parameters import MAKE_CALL, REDIRECT_CALL
+from ...api.records import Call, CallFlags, CallStatus, Notification, Recording
+from ..model import numbers
+from ..model.state import Emulator
+from ..model.store import new_sid, now
+from ..telephony import calls as telephony
+from .endpoint import (
+    Req,
+    RestError,
+    date_filter,
+    decoded,
+    exact_filter,
+    lookup,
+    newest_first,
+    paginate,
+    respond,
+)
+from .notifications import list_notification_records
 
 __all__ = ["ROUTES"]
 

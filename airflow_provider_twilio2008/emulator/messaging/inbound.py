@@ -71,8 +71,8 @@ from urllib.parse import urlencode, urljoin
 
 import httpx
 
-from ..api import paths
-from ..api.records import (
+from ...api import paths
+from ...api.records import (
     IncomingPhoneNumber,
     Notification,
     NotificationLog,
@@ -80,12 +80,12 @@ from ..api.records import (
     SmsMessage,
     SmsStatus,
 )
-from ..api.validate import CODES, SMS_BODY_MAX
-from . import sms, webhooks
-from .numbers import NotReceivable, sms_number
-from .state import Emulator
-from .store import new_sid, now
-from .twiml import (
+from ...api.validate import CODES, SMS_BODY_MAX
+from .. import webhooks
+from ..model.numbers import NotReceivable, sms_number
+from ..model.state import Emulator
+from ..model.store import new_sid, now
+from ..telephony.twiml import (
     CONTENT_TYPE_INVALID,
     DOCUMENT_PARSE_FAILURE,
     HTTP_RETRIEVAL_FAILURE,
@@ -97,7 +97,8 @@ from .twiml import (
     media_type,
     parse_sms_twiml,
 )
-from .xml_text import illegal_character
+from ..xml_text import illegal_character
+from . import outgoing as sms
 
 __all__ = [
     "COOKIE_IDLE_SECONDS",

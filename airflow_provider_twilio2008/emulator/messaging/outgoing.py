@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..api.errors import Twilio2008ValidationError
-from ..api.records import SmsFlags, SmsMessage, SmsStatus
-from ..api.validate import phone_number, sms_body
-from . import inbound_sms
-from .numbers import caller_id_sid
-from .state import SMS_FAIL_NUMBER, Emulator
-from .store import Row, new_sid, now
-from .webhooks import post_callback
+from ...api.errors import Twilio2008ValidationError
+from ...api.records import SmsFlags, SmsMessage, SmsStatus
+from ...api.validate import phone_number, sms_body
+from ..model.numbers import caller_id_sid
+from ..model.state import SMS_FAIL_NUMBER, Emulator
+from ..model.store import Row, new_sid, now
+from ..webhooks import post_callback
+from . import inbound as inbound_sms
 
 __all__ = ["create_sms", "deliver_sms", "resume_sms", "send_from_twiml"]
 

@@ -7,7 +7,7 @@ Choices where the reference says *inferred*: toll-free numbers send and receive 
 
 from __future__ import annotations
 
-from ..api.records import IncomingPhoneNumber, OutgoingCallerId
+from ...api.records import IncomingPhoneNumber, OutgoingCallerId
 from .state import Emulator
 from .store import Row
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from ...api.xml import XmlRefused, safe_fromstring
+from ....api.xml import XmlRefused, safe_fromstring
 from .verbs import (
     DEFAULT_WAIT_URL,
     DTMF_KEYS,

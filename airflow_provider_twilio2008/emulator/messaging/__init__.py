@@ -1,0 +1,1 @@
+"""SMS: sending texts, receiving them and running the application's SMS TwiML."""

@@ -1,0 +1,1 @@
+"""Calls: placing and receiving them, running their TwiML, conferences, recordings and media."""
