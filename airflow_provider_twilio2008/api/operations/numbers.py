@@ -20,6 +20,8 @@ NUMBER_KINDS = {
 class NumberSettings:
     """The configurable URLs and options of an incoming number; ``None`` leaves a field as it is.
 
+    A URL set to ``""`` clears that setting (the number stops requesting it).
+
     :param friendly_name: label, at most 64 characters.
     :param url: voice URL requested on inbound calls (``Url``).
     :param method: ``GET``/``POST`` for ``url``.

@@ -1,6 +1,6 @@
 """REST handlers for OutgoingCallerIds: list, validate (start), rename and delete.
 
-The parameters are decoded as the hook encodes them (:mod:`..api.parameters`). Choices where
+The parameters are decoded as the hook encodes them (:mod:`...api.parameters`). Choices where
 the reference says *inferred*: validating a number the account already has as
 caller ID gives 21450; deletion answers 204 with an empty body; see :mod:`.validations` for the
 rest of the validation flow (200, completes by itself).

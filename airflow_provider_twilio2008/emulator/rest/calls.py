@@ -8,7 +8,7 @@ Choices where the reference says *inferred*:
   (else 400 / 21212); the call's ``PhoneNumberSid`` is that number's SID.
 - The ``/Calls`` list shows initial segments only; ``/Segments`` lists the ``<Dial>`` segments.
 - Redirect of a call that is not in progress: 400 / 21220.
-- The parameters are decoded by their declarations in :mod:`..api.parameters` (the hook encodes
+- The parameters are decoded by their declarations in :mod:`...api.parameters` (the hook encodes
   by the same ones), so each mistake gets the code the hook gives it locally.
 """
 

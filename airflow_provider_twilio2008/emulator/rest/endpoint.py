@@ -307,7 +307,7 @@ def checked(check: Callable[..., Any], *args: Any, message: str | None = None, *
 
 
 def decoded(params: tuple[Param, ...], form: Mapping[str, str]) -> dict[str, Any]:
-    """Return a request's values, decoded by the operation's declared parameters (:mod:`..api.parameters`).
+    """Return a request's values, decoded by the operation's declared parameters (:mod:`...api.parameters`).
 
     :param params: the operation's parameters.
     :param form: the request's parameters.

@@ -2,7 +2,7 @@
 
 Choices where the reference says *inferred*:
 
-- The parameters are decoded as the hook encodes them (:mod:`..api.parameters`): a URL setting
+- The parameters are decoded as the hook encodes them (:mod:`...api.parameters`): a URL setting
   sent empty clears it, and a toll-free number's SMS settings are refused (21200).
 - Number purchase answers 201 with ``Location``. Local numbers default to area code 415,
   toll-free ones to 866. An ``AreaCode`` that is not three digits gives 21451; a local area code
