@@ -81,14 +81,6 @@ def phone_filter(value: str | None, field: str, param: str) -> str | None:
     return None if value is None else validate.phone_number(value, field, param=param)
 
 
-def optional_url(value: str | None, field: str, param: str) -> str | None:
-    return None if value is None else validate.url(value, field, param=param)
-
-
-def optional_method(value: str | None, field: str, param: str) -> str | None:
-    return None if value is None else validate.http_method(value, field, param=param)
-
-
 def bool_text(value: bool | None, field: str, param: str) -> str | None:
     """Return ``true``/``false`` for a flag, ``None`` for no value; anything but a bool is refused."""
     return None if value is None else ("true" if validate.flag(value, field, param=param) else "false")
