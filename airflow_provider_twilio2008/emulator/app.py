@@ -6,7 +6,7 @@ authenticates with HTTP Basic (401 + RestException 20003 and ``WWW-Authenticate`
 the path onto the URI templates of :mod:`..api.paths`, and answers 404 for unknown paths or
 another account's resources and 405 (with ``Allow``) for unsupported methods. An authenticated
 request that fails with a coded 4xx is written to the account's Notifications
-(:func:`.notifications.note_rest_failure`, whose docstring lists what is logged).
+(:func:`.rest.notifications.note_rest_failure`, whose docstring lists what is logged).
 
 Choices where the reference says *inferred*:
 
@@ -46,13 +46,13 @@ from .bodies import FORM_LIMIT, BodyRefused, read_body
 from .control import endpoint as control
 from .control import inbound
 from .control.faults import FaultMiddleware
-from .messaging import outgoing
+from .lifecycles import LIFECYCLES
 from .model.state import Emulator
 from .rest import accounts, caller_ids, conferences, notifications, phone_numbers, recordings
 from .rest import calls as rest_calls
 from .rest import sms as rest_sms
 from .rest.endpoint import NOT_FOUND, Req, RestError, error_response
-from .telephony import builtin_twiml, calls, transcriptions, validations
+from .telephony import builtin_twiml
 from .xml_text import refuse_in_pairs
 
 __all__ = ["build_app"]
@@ -112,7 +112,7 @@ class LeadingSlashes:
     """ASGI middleware serving ``//path`` as ``/path`` (any run of leading slashes counts as one).
 
     It only rewrites ``scope``; ``send`` reaches the inner app untouched, so
-    :class:`.faults.FaultMiddleware` still sees uvicorn's own.
+    :class:`.control.faults.FaultMiddleware` still sees uvicorn's own.
 
     :param app: the wrapped ASGI app.
     """
@@ -214,16 +214,17 @@ async def index(request: Request) -> Response:
 def build_app(emu: Emulator) -> Any:
     """Return the ASGI app serving ``emu`` (slash folding outermost, then faults, then Starlette).
 
+    It installs the emulator's lifecycles (:data:`.lifecycles.LIFECYCLES`); starting the app
+    resumes what a previous run on the same database left part-way.
+
     :param emu: the emulator state.
     """
+    emu.lifecycles = LIFECYCLES
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await emu.startup()
-        calls.resume_calls(emu)
-        outgoing.resume_sms(emu)
-        transcriptions.resume_transcriptions(emu)
-        validations.resume_validations(emu)
+        emu.lifecycles.resume(emu)
         try:
             yield
         finally:

@@ -27,7 +27,7 @@ Choices where the reference says *inferred* or is silent:
   nothing. A text longer than 160 characters sends nothing and writes a Notification with code
   21605 (the code of a too long ``Body``); a text holding a character XML cannot carry (NUL,
   another control character but tab/newline/carriage return, U+FFFE, U+FFFF) sends nothing and
-  writes one with 12100, as an unparsable document does (see :mod:`.xml_text`). Any other type
+  writes one with 12100, as an unparsable document does (see :mod:`..xml_text`). Any other type
   fails with 12300, an unparsable or invalid document with 12100, a non-2xx status or an
   unreachable URL with 11200 (redirects are followed, as a browser would).
 - Every failure writes a Notification with ``Log`` 0 (error, as call fetch failures do), an
@@ -48,7 +48,7 @@ Choices where the reference says *inferred* or is silent:
   ``SmsStatus`` (``sending`` or ``invalid``); its answer is handled like any other (TwiML, or
   text sent as a reply). ``<Redirect>`` requests its URL with the standard parameters.
   Relative URLs are resolved against the document's URL.
-- At most :data:`~.twiml.MAX_DOCUMENTS` documents per incoming message (the fallback's
+- At most :data:`~..telephony.twiml.MAX_DOCUMENTS` documents per incoming message (the fallback's
   included); the next request fails with 11215 instead, as for calls.
 - Cookies are kept per account and ``(From, To)`` pair of the incoming message, in memory only
   (lost when the emulator stops or the account is reset), and dropped after 4 simulated hours
@@ -66,7 +66,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode, urljoin
 
 import httpx
@@ -98,12 +97,11 @@ from ..telephony.twiml import (
     parse_sms_twiml,
 )
 from ..xml_text import illegal_character
-from . import outgoing as sms
+from . import callee_replies, outgoing
 
 __all__ = [
     "COOKIE_IDLE_SECONDS",
     "answer_sms",
-    "callee_reply_plan",
     "receive_sms",
     "send_callee_reply",
 ]
@@ -367,7 +365,7 @@ class _Exchange:
 
         :param text: the reply (1-160 characters).
         """
-        sms.create_sms(
+        outgoing.create_sms(
             self.emu,
             self.account_sid,
             to=self.message.from_ or "",
@@ -384,7 +382,7 @@ class _Exchange:
         :param url: the document's URL (``statusCallback`` is resolved against it).
         """
         callback = None if verb.status_callback is None else urljoin(url, verb.status_callback)
-        return sms.send_from_twiml(
+        return outgoing.send_from_twiml(
             self.emu,
             self.account_sid,
             to=verb.to or self.message.from_ or "",
@@ -394,36 +392,21 @@ class _Exchange:
         )
 
 
-def callee_reply_plan(emu: Emulator, message: SmsMessage) -> dict[str, Any]:
-    """Return what to store with an outgoing message now ``sent`` so its recipient's script replies.
-
-    ``{}`` when the recipient has no ``sms_reply``; else its text, delay and the reply's SID.
-
-    :param emu: the emulator.
-    :param message: the account's message that just reached ``sent``.
-    """
-    script = emu.callee(message.account_sid or "", message.to or "")
-    if not script.sms_reply:
-        return {}
-    return {
-        "callee_reply": script.sms_reply,
-        "callee_reply_after": float(script.sms_reply_after),
-        "callee_reply_sid": new_sid("SM"),
-    }
-
-
 async def send_callee_reply(emu: Emulator, sms_sid: str) -> None:
     """Wait the scripted delay, then receive the scripted reply to the account's message ``sms_sid``.
 
+    A step of the SMS lifecycle after delivery (:mod:`..lifecycles`): it does nothing for a
+    message without a pending plan.
+
     :param emu: the emulator.
-    :param sms_sid: the account's outgoing message, with a plan from :func:`callee_reply_plan`.
+    :param sms_sid: the account's outgoing message, with a plan from :func:`.callee_replies.plan`.
     """
     row = emu.store.get(SmsMessage, sms_sid)
-    if row is None or not row.extra.get("callee_reply") or row.extra.get("callee_reply_done"):
+    if row is None or not callee_replies.pending(row):
         return
-    await emu.sleep(float(row.extra.get("callee_reply_after", 0.0)))
+    await emu.sleep(float(row.extra.get(callee_replies.AFTER, 0.0)))
     row = emu.store.get(SmsMessage, sms_sid)
-    if row is None or row.extra.get("callee_reply_done"):
+    if row is None or not callee_replies.pending(row):
         return
     sent = row.record
     try:
@@ -432,10 +415,10 @@ async def send_callee_reply(emu: Emulator, sms_sid: str) -> None:
             sent.account_sid or "",
             sent.to or "",
             sent.from_ or "",
-            row.extra["callee_reply"],
-            sid=row.extra["callee_reply_sid"],
+            row.extra[callee_replies.TEXT],
+            sid=row.extra[callee_replies.SID],
         )
     except NotReceivable as exc:
         log.info("scripted reply to %s dropped: %s", sms_sid, exc.message)
     # ``put`` rather than ``update``: an internal mark must not change the message's DateUpdated.
-    emu.store.put(sent, parent=row.parent, extra={**row.extra, "callee_reply_done": True})
+    emu.store.put(sent, parent=row.parent, extra={**row.extra, callee_replies.DONE: True})

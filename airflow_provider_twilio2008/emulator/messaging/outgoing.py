@@ -9,13 +9,12 @@ Choices where the reference says *inferred*:
 - On restart, queued/sending messages resume where they were (each step is stored before it is
   taken, so nothing is lost or repeated except, at worst, one status callback).
 - A message that reaches ``sent`` to a number scripted with ``sms_reply`` gets its reply
-  planned (stored with the message) and received later (see :mod:`.inbound_sms`); pending
-  replies resume after a restart with the deliveries.
+  planned (stored with the message, :mod:`.callee_replies`) and received later by the next
+  step of the SMS lifecycle (:func:`.inbound.send_callee_reply`, wired in :mod:`..lifecycles`);
+  pending replies resume after a restart with the deliveries.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from ...api.errors import Twilio2008ValidationError
 from ...api.records import SmsFlags, SmsMessage, SmsStatus
@@ -24,9 +23,9 @@ from ..model.numbers import caller_id_sid
 from ..model.state import SMS_FAIL_NUMBER, Emulator
 from ..model.store import Row, new_sid, now
 from ..webhooks import post_callback
-from . import inbound as inbound_sms
+from . import callee_replies
 
-__all__ = ["create_sms", "deliver_sms", "resume_sms", "send_from_twiml"]
+__all__ = ["create_sms", "deliver_sms", "has_work_left", "post_status_callback", "send_from_twiml"]
 
 SMS_QUEUE_SECONDS = 1.0
 
@@ -65,13 +64,11 @@ def create_sms(
         status=SmsStatus.QUEUED,
         flags=flags,
     )
-    emu.store.put(message, extra={"status_callback": status_callback or ""})
-    emu.spawn(deliver_sms(emu, message.sid), account_sid)
-    return message
+    return emu.begin(message, extra={"status_callback": status_callback or ""})
 
 
 async def deliver_sms(emu: Emulator, sms_sid: str) -> None:
-    """Move an SMS through ``queued`` -> ``sending`` -> ``sent``/``failed`` and call back.
+    """Move an SMS through ``queued`` -> ``sending`` -> ``sent``/``failed``, the SMS lifecycle's ``run``.
 
     :param emu: the emulator.
     :param sms_sid: the message.
@@ -87,40 +84,42 @@ async def deliver_sms(emu: Emulator, sms_sid: str) -> None:
         if row.record.to == SMS_FAIL_NUMBER:
             row = emu.store.update(row, status=SmsStatus.FAILED)
         else:
-            plan = inbound_sms.callee_reply_plan(emu, row.record)
-            row = emu.store.update(row, status=SmsStatus.SENT, date_sent=now(), extra=plan)
-    if _reply_pending(row):
-        emu.spawn(inbound_sms.send_callee_reply(emu, sms_sid), row.record.account_sid or "")
-    callback = row.extra.get("status_callback")
-    if callback and not row.extra.get("callback_done"):
-        emu.store.update(row, extra={"callback_done": True})
-        message = row.record
-        params = {
-            "SmsSid": message.sid,
-            "SmsStatus": message.status.value,
-            "AccountSid": message.account_sid or "",
-            "From": message.from_ or "",
-            "To": message.to or "",
-            "Body": message.body or "",
-        }
-        await post_callback(emu, message.account_sid or "", callback, params)
+            plan = callee_replies.plan(emu, row.record)
+            emu.store.update(row, status=SmsStatus.SENT, date_sent=now(), extra=plan)
 
 
-def _reply_pending(row: Row) -> bool:
-    return bool(row.extra.get("callee_reply")) and not row.extra.get("callee_reply_done")
-
-
-def resume_sms(emu: Emulator) -> None:
-    """Restart the deliveries, pending status callbacks and scripted replies under way at the stop.
+async def post_status_callback(emu: Emulator, sms_sid: str) -> None:
+    """POST a delivered message's ``StatusCallback`` once (a step after :func:`deliver_sms`).
 
     :param emu: the emulator.
+    :param sms_sid: the message.
     """
-    rows: list[Row] = emu.store.find(SmsMessage)
-    for row in rows:
-        message: Any = row.record
-        pending_callback = row.extra.get("status_callback") and not row.extra.get("callback_done")
-        if not message.status.is_terminal or pending_callback or _reply_pending(row):
-            emu.spawn(deliver_sms(emu, message.sid), message.account_sid or "")
+    row = emu.store.get(SmsMessage, sms_sid)
+    if row is None or not row.record.status.is_terminal or not _callback_pending(row):
+        return
+    emu.store.update(row, extra={"callback_done": True})
+    message = row.record
+    params = {
+        "SmsSid": message.sid,
+        "SmsStatus": message.status.value,
+        "AccountSid": message.account_sid or "",
+        "From": message.from_ or "",
+        "To": message.to or "",
+        "Body": message.body or "",
+    }
+    await post_callback(emu, message.account_sid or "", row.extra["status_callback"], params)
+
+
+def _callback_pending(row: Row) -> bool:
+    return bool(row.extra.get("status_callback")) and not row.extra.get("callback_done")
+
+
+def has_work_left(row: Row) -> bool:
+    """Tell whether a message found at a restart still has a step to take (the lifecycle's ``pending``).
+
+    :param row: a stored message.
+    """
+    return not row.record.status.is_terminal or _callback_pending(row) or callee_replies.pending(row)
 
 
 def send_from_twiml(

@@ -19,16 +19,19 @@ import time
 from collections import deque
 from collections.abc import Coroutine
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
-from ...api.records import Account, AccountStatus, IncomingPhoneNumber
+from ...api.records import Account, AccountStatus, IncomingPhoneNumber, Record
 from ..bodies import DEFAULT_BODY_TIMEOUT
 from ..control.faults import FaultInjector
+from .lifecycle import Lifecycles
 from .store import Store, new_sid, now
 
 __all__ = ["ANSWERS", "DEFAULT_WEBHOOK_TIMEOUT", "SEED_NUMBER", "CalleeScript", "Emulator", "new_auth_token"]
+
+R = TypeVar("R", bound=Record)
 
 #: The number every account owns from the start (valid ``Caller`` and SMS ``From``).
 SEED_NUMBER = "5005550006"
@@ -122,12 +125,14 @@ class Emulator:
         self.faults = faults or FaultInjector()
         #: Scripted callees per ``(account_sid, number)``.
         self.callees: dict[tuple[str, str], CalleeScript] = {}
+        #: What happens to each kind of record after it is created (installed by the app).
+        self.lifecycles = Lifecycles()
         self.tasks: set[asyncio.Task[Any]] = set()
         #: The background tasks of each account (a reset by one account stops only its own).
         self.account_tasks: dict[str, set[asyncio.Task[Any]]] = {}
-        #: Seconds a request body may take to arrive (see :mod:`.bodies`).
+        #: Seconds a request body may take to arrive (see :mod:`..bodies`).
         self.body_timeout = DEFAULT_BODY_TIMEOUT
-        #: Real seconds one webhook request may take in all (see :mod:`.webhooks`).
+        #: Real seconds one webhook request may take in all (see :mod:`..webhooks`).
         self.webhook_timeout = DEFAULT_WEBHOOK_TIMEOUT
         self.http: httpx.AsyncClient | None = None
         self.live_calls: dict[str, Any] = {}
@@ -135,7 +140,7 @@ class Emulator:
         #: The REST requests received, oldest first: ``(account_sid, method, path, query)``.
         self.request_log: deque[tuple[str | None, str, str, str]] = deque(maxlen=REQUEST_LOG_SIZE)
         #: Cookies of incoming-SMS exchanges per ``(account_sid, From, To)``, with the simulated
-        #: time of their last use (in memory only; see :mod:`.inbound_sms`).
+        #: time of their last use (in memory only; see :mod:`..messaging.inbound`).
         self.sms_cookies: dict[tuple[str, str, str], tuple[httpx.Cookies, float]] = {}
         #: Settings of an account's seed number (``url``, ``method``, ``sms_url``, ``sms_method``)
         #: applied whenever it is (re-)created; see :meth:`configure_seed_number`.
@@ -160,6 +165,15 @@ class Emulator:
     def clock(self) -> float:
         """Return the simulated clock in seconds (monotonic, arbitrary origin: only differences count)."""
         return time.monotonic() * self.time_scale
+
+    def begin(self, record: R, *, parent: str = "", extra: dict[str, Any] | None = None) -> R:
+        """Store a new record and start its lifecycle (see :mod:`.lifecycle`); return the record.
+
+        :param record: the record, in its first state (queued, in progress, pending).
+        :param parent: the SID it is listed under, if any.
+        :param extra: its internal state (the URL to fetch, a status callback...).
+        """
+        return self.lifecycles.begin(self, record, parent=parent, extra=extra)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], account_sid: str) -> asyncio.Task[Any]:
         """Run ``coro`` as a background task of one account (cancelled at shutdown or its reset).
@@ -190,10 +204,10 @@ class Emulator:
         """Open the outgoing HTTP client (TwiML fetches and callbacks).
 
         Its own cookie jar accepts nothing: cookies belong to one call (see
-        :class:`.live_call.LiveCall`), never to the emulator as a whole.
+        :class:`..telephony.live_call.LiveCall`), never to the emulator as a whole.
         """
         no_cookies = http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        # Redirects are followed by :func:`.webhooks.send`, which leaves their bodies unread.
+        # Redirects are followed by :func:`..webhooks.send`, which leaves their bodies unread.
         self.http = httpx.AsyncClient(
             follow_redirects=False, timeout=httpx.Timeout(self.webhook_timeout), cookies=no_cookies
         )

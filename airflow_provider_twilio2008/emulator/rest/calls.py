@@ -85,8 +85,7 @@ async def create_call(emu: Emulator, req: Req) -> Response:
         flags=CallFlags.API,
     )
     extra = {name: values[name] for name in ("url", "method", "if_machine", "timeout")}
-    emu.store.put(call, extra=extra)
-    telephony.start_call(emu, call.sid, call.account_sid or "")
+    emu.begin(call, extra=extra)
     location = emu.resource_url(paths.fill(paths.CALL, account_sid=call.account_sid or "", call_sid=call.sid))
     return respond(req, call, status=201, headers={"Location": location})
 

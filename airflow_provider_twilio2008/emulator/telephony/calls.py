@@ -23,7 +23,7 @@ Choices where the reference says *inferred*:
   ``AccountSid``/``AccountGuid``, ``Caller``, ``Called``, ``CallStatus`` and is signed with
   ``X-Twilio-Signature``.
 - Restart with the same ``--db``: a call still queued (Status 0) is dialled again from the
-  start (an incoming one is answered again, see :mod:`.inbound_calls`); a call that was in
+  start (an incoming one is answered again, see :mod:`.inbound`); a call that was in
   progress cannot resume its TwiML (that state is not stored), so it is completed at once with
   the duration it had reached at its last stored update. Open dial segments end the same way
   (queued ones as no-answer); open conferences are completed.
@@ -40,8 +40,8 @@ from ...api.records import (
     Participant,
 )
 from ..model.state import Emulator
-from ..model.store import now
-from .inbound import start_inbound_call
+from ..model.store import Row, now
+from .inbound import run_inbound_call
 from .live_call import (
     DIAL_DELAY,
     FAILURES,
@@ -53,22 +53,20 @@ from .live_call import (
 )
 from .twiml import FetchError
 
-__all__ = ["LiveCall", "redirect_call", "resume_calls", "start_call"]
+__all__ = ["LiveCall", "is_queued", "redirect_call", "run_call", "settle_interrupted"]
 
 
-def start_call(emu: Emulator, call_sid: str, account_sid: str) -> None:
-    """Start the lifecycle task of a stored, queued call.
+async def run_call(emu: Emulator, call_sid: str) -> None:
+    """Run a stored, queued call to its end: the calls' lifecycle ``run``, outgoing or incoming.
 
     :param emu: the emulator.
     :param call_sid: the call.
-    :param account_sid: its account.
     """
-    emu.spawn(_run_call(emu, call_sid), account_sid)
-
-
-async def _run_call(emu: Emulator, call_sid: str) -> None:
     row = emu.store.get(Call, call_sid)
     if row is None:
+        return
+    if (row.record.flags or 0) & CallFlags.INBOUND:
+        await run_inbound_call(emu, call_sid)
         return
     live = LiveCall(emu, row.record)
     url, method = row.extra.get("url", ""), row.extra.get("method", "POST")
@@ -124,17 +122,22 @@ def redirect_call(emu: Emulator, call_sid: str, url: str, method: str) -> bool:
     return True
 
 
-def resume_calls(emu: Emulator) -> None:
-    """Deal with the calls, segments and conferences a previous run left open (module docstring).
+def is_queued(row: Row) -> bool:
+    """Tell whether a call found at a restart is to be placed again (queued, not a ``<Dial>`` leg).
+
+    :param row: a stored call or segment.
+    """
+    return row.record.status is CallStatus.QUEUED and not row.record.call_segment_sid
+
+
+def settle_interrupted(emu: Emulator) -> None:
+    """End what a previous run left open that cannot resume (module docstring): the calls' ``settle``.
 
     :param emu: the emulator.
     """
     for row in emu.store.find(Call):
         call: Call = row.record
-        if call.status is CallStatus.QUEUED and not call.call_segment_sid:
-            inbound = bool((call.flags or 0) & CallFlags.INBOUND)
-            (start_inbound_call if inbound else start_call)(emu, call.sid, call.account_sid or "")
-        elif call.status is CallStatus.QUEUED:
+        if call.status is CallStatus.QUEUED and call.call_segment_sid:
             emu.store.update(row, status=CallStatus.NO_ANSWER)
         elif call.status is CallStatus.IN_PROGRESS:
             reached = (row.record.date_updated or now()) - (call.start_time or now())

@@ -4,7 +4,7 @@
 TwiML with the engine of outgoing calls (:class:`.live_call.LiveCall`, :mod:`.twiml`,
 :func:`.live_call.run_answered`): the same parameters, signature, cookies, Notifications, REST
 redirects, recordings, ``<Dial>`` segments and billing. The party at ``From`` is the simulated
-caller: its callee script (:class:`.state.CalleeScript`, ``/_emulator/callees/{From}``) decides the
+caller: its callee script (:class:`..model.state.CalleeScript`, ``/_emulator/callees/{From}``) decides the
 keys pressed at a ``<Gather>``, the seconds spoken into a ``<Record>`` and the text of its
 transcriptions. Its ``answer`` is not used: the caller placed the call.
 
@@ -33,7 +33,7 @@ Choices where the reference says *inferred* or is silent:
 - ``<Sms>`` without ``to``/``from`` texts the caller from the called number (reference 6.1).
   ``<Dial>`` without ``callerId`` shows the caller's number; its legs are segments with
   ``Flags`` 5 (inbound, dialled).
-- Restart with the same database: as outgoing calls (:mod:`.telephony`), a queued incoming call
+- Restart with the same database: as outgoing calls (:mod:`.calls`), a queued incoming call
   is answered again from the start and one in progress is completed.
 """
 
@@ -45,7 +45,7 @@ from ..model.state import Emulator
 from ..model.store import new_sid, now
 from .live_call import LiveCall, run_answered
 
-__all__ = ["ANSWER_SECONDS", "receive_call", "start_inbound_call"]
+__all__ = ["ANSWER_SECONDS", "receive_call", "run_inbound_call"]
 
 #: Simulated seconds between an incoming call arriving and being answered.
 ANSWER_SECONDS = 1.0
@@ -79,22 +79,15 @@ def receive_call(emu: Emulator, account_sid: str, from_: str, to: str) -> Call:
         "fallback_url": number.voice_fallback_url or "",
         "fallback_method": number.voice_fallback_method or "POST",
     }
-    emu.store.put(call, extra=extra)
-    start_inbound_call(emu, call.sid, account_sid)
-    return call
+    return emu.begin(call, extra=extra)
 
 
-def start_inbound_call(emu: Emulator, call_sid: str, account_sid: str) -> None:
-    """Start the lifecycle task of a stored, queued incoming call.
+async def run_inbound_call(emu: Emulator, call_sid: str) -> None:
+    """Answer a stored, queued incoming call and run the number's voice TwiML.
 
     :param emu: the emulator.
     :param call_sid: the call.
-    :param account_sid: its account.
     """
-    emu.spawn(_run_inbound_call(emu, call_sid), account_sid)
-
-
-async def _run_inbound_call(emu: Emulator, call_sid: str) -> None:
     row = emu.store.get(Call, call_sid)
     if row is None:
         return

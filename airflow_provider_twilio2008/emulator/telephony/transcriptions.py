@@ -10,10 +10,16 @@ from __future__ import annotations
 from ...api import paths
 from ...api.records import Recording, Transcription, TranscriptionStatus
 from ..model.state import Emulator
-from ..model.store import new_sid, now
+from ..model.store import Row, new_sid, now
 from ..webhooks import post_callback
 
-__all__ = ["create_transcription", "recording_path", "resume_transcriptions", "transcription_path"]
+__all__ = [
+    "create_transcription",
+    "finish_transcription",
+    "has_work_left",
+    "recording_path",
+    "transcription_path",
+]
 
 TRANSCRIBE_SECONDS = 10.0
 
@@ -71,13 +77,11 @@ def create_transcription(
         duration=recording.duration,
     )
     extra = {"text": text, "callback": callback or "", "callback_params": callback_params}
-    emu.store.put(transcription, parent=recording.sid, extra=extra)
-    emu.spawn(finish_transcription(emu, transcription.sid), transcription.account_sid or "")
-    return transcription
+    return emu.begin(transcription, parent=recording.sid, extra=extra)
 
 
 async def finish_transcription(emu: Emulator, transcription_sid: str) -> None:
-    """Complete (or fail) a transcription after its delay and POST its callback.
+    """Complete (or fail) a transcription after its delay and POST its callback (its lifecycle's ``run``).
 
     :param emu: the emulator.
     :param transcription_sid: the transcription.
@@ -115,12 +119,10 @@ async def finish_transcription(emu: Emulator, transcription_sid: str) -> None:
         await post_callback(emu, account, callback, params)
 
 
-def resume_transcriptions(emu: Emulator) -> None:
-    """Restart the transcriptions (and pending callbacks) under way when the emulator stopped.
+def has_work_left(row: Row) -> bool:
+    """Tell whether a transcription found at a restart still has a step to take (its lifecycle's ``pending``).
 
-    :param emu: the emulator.
+    :param row: a stored transcription.
     """
-    for row in emu.store.find(Transcription):
-        pending_callback = row.extra.get("callback") and not row.extra.get("callback_done")
-        if row.record.status is TranscriptionStatus.IN_PROGRESS or pending_callback:
-            emu.spawn(finish_transcription(emu, row.record.sid), row.record.account_sid or "")
+    pending_callback = row.extra.get("callback") and not row.extra.get("callback_done")
+    return row.record.status is TranscriptionStatus.IN_PROGRESS or bool(pending_callback)

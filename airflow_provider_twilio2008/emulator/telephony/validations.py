@@ -15,7 +15,7 @@ from ...api.records import OutgoingCallerId, ValidationRequest
 from ..model.state import Emulator, format_number
 from ..model.store import new_sid, now
 
-__all__ = ["complete_validation", "resume_validations", "start_validation"]
+__all__ = ["complete_validation", "start_validation", "validate_later"]
 
 VALIDATION_SECONDS = 10.0
 
@@ -37,12 +37,15 @@ def start_validation(
         friendly_name=friendly_name or format_number(phone_number),
         validation_code=f"{secrets.randbelow(10**6):06d}",
     )
-    emu.store.put(request, extra={"call_delay": call_delay})
-    emu.spawn(_validate_later(emu, phone_number), account_sid)
-    return request
+    return emu.begin(request, extra={"call_delay": call_delay})
 
 
-async def _validate_later(emu: Emulator, phone_number: str) -> None:
+async def validate_later(emu: Emulator, phone_number: str) -> None:
+    """Let the simulated callee key in the code after the delay unless it never answers (lifecycle ``run``).
+
+    :param emu: the emulator.
+    :param phone_number: the number being validated (the request's store key).
+    """
     row = emu.store.get(ValidationRequest, phone_number)
     if row is None:
         return
@@ -75,12 +78,3 @@ def complete_validation(emu: Emulator, phone_number: str) -> OutgoingCallerId | 
     )
     emu.store.put(caller_id)
     return caller_id
-
-
-def resume_validations(emu: Emulator) -> None:
-    """Restart the validations pending when the emulator stopped.
-
-    :param emu: the emulator.
-    """
-    for row in emu.store.find(ValidationRequest):
-        emu.spawn(_validate_later(emu, row.record.phone_number), row.record.account_sid or "")
