@@ -8,7 +8,7 @@ layers make sure such a character can never poison the state:
   control-endpoint JSON body is checked before anything is done; one such character answers
   400 with code 21200 (invalid parameter) and a message naming the field and the character
   (:func:`refuse_in_pairs`, :func:`refuse_in_json`). Nothing is stored.
-- Storage: :class:`.store.Store` replaces them by U+FFFD in every field it writes, for text that
+- Storage: :class:`.model.store.Store` replaces them by U+FFFD in every field it writes, for text that
   comes from elsewhere (an application's answer kept in a Notification, say).
 - Output: the writers of :mod:`..api.xml` and :mod:`..api.representations` replace them by
   U+FFFD, and so does :class:`SafeJSONResponse` for the control endpoints, so even a value

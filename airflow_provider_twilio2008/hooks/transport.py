@@ -288,7 +288,7 @@ def _failure_kind(exc: requests.RequestException) -> str:
 
 
 def _unanswered(exc: requests.RequestException, timeout: float) -> Failure:
-    """Describe a request that failed before its answer's head arrived (see :func:`~.exchange.failure`)."""
+    """Describe a request that failed before its answer's head arrived (:func:`~..api.exchange.failure`)."""
     if _failure_kind(exc) == CONNECT_FAILURE:
         event = CONNECT_TIMEOUT if isinstance(exc, requests.Timeout) else CANNOT_CONNECT
     elif isinstance(exc, requests.Timeout):
@@ -525,7 +525,7 @@ class Transport:
 
         :param request: the media request.
         :param destination: a file path, or an open binary file object.
-        :param max_bytes: the most bytes accepted (default :data:`~.exchange.MAX_MEDIA_BYTES`,
+        :param max_bytes: the most bytes accepted (default :data:`~..api.exchange.MAX_MEDIA_BYTES`,
             enough for the longest recording); a larger answer is refused.
         :param label: how errors name what is downloaded (the hook passes ``recording RE...``).
         :return: the number of bytes written.

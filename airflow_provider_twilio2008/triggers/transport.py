@@ -62,7 +62,7 @@ LIBRARY_LOGGERS = (
 
 
 def _unanswered(exc: httpx.HTTPError, timeout: float) -> Failure:
-    """Describe a request that failed before its answer's head arrived (see :func:`~.exchange.failure`).
+    """Describe a request that failed before its answer's head arrived (see :func:`~..api.exchange.failure`).
 
     Connect errors (refused, DNS, TLS handshake) and connect or pool timeouts mean the request
     was certainly never sent; anything later may have reached the server.

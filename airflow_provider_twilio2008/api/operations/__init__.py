@@ -1,6 +1,6 @@
 """How each 2008-08-01 operation becomes a request: method, path, query and form.
 
-Every function validates its arguments locally (see :mod:`.validate`) and returns an
+Every function validates its arguments locally (see :mod:`..validate`) and returns an
 :class:`ApiRequest`; nothing here sends anything. Both transports send these descriptions
 and parse the answer into ``ApiRequest.record``.
 

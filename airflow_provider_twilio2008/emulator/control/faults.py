@@ -12,7 +12,7 @@ server starts with. Requests without valid credentials never get a fault. ``inje
 per account too.
 
 The path pattern is a regular-expression subset matched without backtracking, in time linear
-in the path (:mod:`..api.pattern`: ``/Calls$``, ``RE[0-9a-f]+\\.wav$``, ``(/CA[0-9a-f]{32})?``
+in the path (:mod:`...api.pattern`: ``/Calls$``, ``RE[0-9a-f]+\\.wav$``, ``(/CA[0-9a-f]{32})?``
 work; backreferences and lookarounds are refused), so no pattern can stall the server.
 
 Kinds:
@@ -83,7 +83,7 @@ class FaultRule:
     :param probability: chance (0-1) that a matching request gets the fault.
     :param count: how many more requests may get it (``None`` = unlimited); 0 retires the rule.
     :param method: only this HTTP method (after nothing: the raw method on the wire).
-    :param path: only paths where this pattern is found (:mod:`..api.pattern`).
+    :param path: only paths where this pattern is found (:mod:`...api.pattern`).
     :param retry_after: seconds written in ``Retry-After`` for ``error503``.
     :param latency_ms: delay for ``latency``.
     :param after: for ``drop``: run the request first, then drop the answer.

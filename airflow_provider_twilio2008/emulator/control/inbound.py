@@ -2,12 +2,12 @@
 
 ``POST /_emulator/inbound/sms`` with the account's Basic credentials and the JSON body
 ``{"From": "4155550100", "To": "5005550006", "Body": "hello"}`` texts the account's number
-``To`` (see :mod:`.inbound_sms`). It answers 201 with the stored message as JSON, in the form
+``To`` (see :mod:`..messaging.inbound`). It answers 201 with the stored message as JSON, in the form
 ``GET /_emulator/state`` lists SMS (``sid``, ``from_``, ``to``, ``body``, ``status``, ``flags``,
 ``date_created``...).
 
 ``POST /_emulator/inbound/calls`` with the JSON body ``{"From": "4155550100", "To": "5005550006"}``
-calls the account's number ``To`` from ``From`` (see :mod:`.inbound_calls`). It answers 201 with
+calls the account's number ``To`` from ``From`` (see :mod:`..telephony.inbound`). It answers 201 with
 the new, queued call as JSON, in the form ``GET /_emulator/state`` lists calls (``sid``,
 ``caller``, ``called``, ``phone_number_sid``, ``status``, ``flags``...).
 
@@ -16,8 +16,8 @@ Errors are JSON ``{"error": "...", "field": "To"}``:
 - 401: missing or wrong credentials.
 - 400: a body that is not a JSON object, or a missing or invalid ``From``, ``To`` or ``Body``
   (``Body`` for SMS only; the message names the field), or any string holding a character XML
-  cannot carry (then also ``"code": 21200``; nothing is stored, see :mod:`.xml_text`).
-- 413: a body over 1 MiB; 408: a body not received within the body timeout (:mod:`.bodies`).
+  cannot carry (then also ``"code": 21200``; nothing is stored, see :mod:`..xml_text`).
+- 413: a body over 1 MiB; 408: a body not received within the body timeout (:mod:`..bodies`).
 
 Choices where the reference says *inferred* or is silent:
 

@@ -6,8 +6,8 @@ reformatted. Internal state that is not part of the wire format (a call's ``Url`
 redirect, an SMS ``StatusCallback``...) lives in the row's ``extra`` JSON.
 
 Every text a row holds is XML-safe: a character XML 1.0 cannot carry is replaced by U+FFFD as
-the row is written (:func:`..api.xml.xml_safe`; the REST and control endpoints refuse such input
-before this point, see :mod:`.xml_text`), and rows are read back leniently (raw control
+the row is written (:func:`...api.xml.xml_safe`; the REST and control endpoints refuse such input
+before this point, see :mod:`..xml_text`), and rows are read back leniently (raw control
 characters in the stored JSON are tolerated), so no stored value can make a read fail.
 
 Durability: the store is used from the event-loop thread only, with one connection in

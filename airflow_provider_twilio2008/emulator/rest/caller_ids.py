@@ -2,7 +2,7 @@
 
 The parameters are decoded as the hook encodes them (:mod:`...api.parameters`). Choices where
 the reference says *inferred*: validating a number the account already has as
-caller ID gives 21450; deletion answers 204 with an empty body; see :mod:`.validations` for the
+caller ID gives 21450; deletion answers 204 with an empty body; see :mod:`..telephony.validations` for the
 rest of the validation flow (200, completes by itself).
 """
 

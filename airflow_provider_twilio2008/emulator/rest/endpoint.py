@@ -66,7 +66,7 @@ class RestError(Exception):
     def from_validation(cls, exc: Twilio2008ValidationError, message: str | None = None) -> RestError:
         """Return the 400 answer for a failed local check, with the same code the client uses.
 
-        :param exc: the validation error raised by :mod:`..api.validate`.
+        :param exc: the validation error raised by :mod:`...api.validate`.
         :param message: a Twilio wording to use instead of the check's message.
         """
         return cls(400, message or str(exc), exc.code or INVALID_PARAMETER)
@@ -293,7 +293,7 @@ def _as_text(value: Any) -> str:
 
 
 def checked(check: Callable[..., Any], *args: Any, message: str | None = None, **kwargs: Any) -> Any:
-    """Run a check from :mod:`..api.validate`, turning its refusal into a 400 RestException.
+    """Run a check from :mod:`...api.validate`, turning its refusal into a 400 RestException.
 
     :param check: the check.
     :param args: its positional arguments.

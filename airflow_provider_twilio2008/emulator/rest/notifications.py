@@ -2,7 +2,7 @@
 
 Reference 3.8: a notification is written while handling "your calls or your REST requests".
 :func:`note_rest_failure` writes the second kind (the calls' own are written by
-:mod:`.live_call`).
+:mod:`..telephony.live_call`).
 
 Choices where the reference says *inferred* or is silent:
 

@@ -74,7 +74,7 @@ async def join(
     """Put ``live`` in room ``name`` and return when it leaves.
 
     :param emu: the emulator.
-    :param live: the :class:`.telephony.LiveCall`.
+    :param live: the :class:`.live_call.LiveCall`.
     :param name: the room name.
     :param muted: whether it enters muted.
     :param start_on_enter: its ``startConferenceOnEnter``.

@@ -3,12 +3,12 @@
 It fetches TwiML over HTTP like a browser that keeps the application's cookies for this call
 only (reference section 5; cookies set on a redirect hop are not kept), spends simulated time,
 records, transcribes, texts, dials and joins conferences against the emulator's store;
-:mod:`.telephony` (outgoing calls) and :mod:`.inbound_calls` (incoming calls) drive its
+:mod:`.calls` (outgoing calls) and :mod:`.inbound` (incoming calls) drive its
 lifecycle, both through :func:`run_answered`. The timing and billing choices are listed in
-:mod:`.telephony`, those of incoming calls in :mod:`.inbound_calls`.
+:mod:`.calls`, those of incoming calls in :mod:`.inbound`.
 
 The simulated party on the other end is scripted by the callee script
-(:class:`.state.CalleeScript`) of the called number on an outgoing call and of the caller's
+(:class:`..model.state.CalleeScript`) of the called number on an outgoing call and of the caller's
 number (``From``) on an incoming one.
 """
 

@@ -323,7 +323,7 @@ _VERBS: dict[str, Callable[[Any], Verb]] = {
 def _response(body: bytes) -> Any:
     """Return the checked ``<Response>`` root of a document (size, safety, root, version).
 
-    A body over the cap may have been cut one byte past it (:mod:`..webhooks` reads no more),
+    A body over the cap may have been cut one byte past it (:mod:`...webhooks` reads no more),
     so the error says "over the limit" rather than a size that would only be the cut's.
     """
     if len(body) > MAX_TWIML_BYTES:
