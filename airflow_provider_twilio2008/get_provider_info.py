@@ -28,7 +28,10 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "hooks": [
-            {"integration-name": INTEGRATION, "python-modules": [HOOK_MODULE]},
+            {
+                "integration-name": INTEGRATION,
+                "python-modules": [HOOK_MODULE, "airflow_provider_twilio2008.hooks.twilio2008_async"],
+            },
         ],
         "operators": [
             {

@@ -84,7 +84,7 @@ def test_every_listed_module_and_class_imports() -> None:
         for g in info[key]
         for m in g["python-modules"]
     ]
-    assert len(modules) == 8
+    assert len(modules) == 9
     for module in modules:
         import_module(module)
     for path in info["notifications"] + info["extra-links"]:

@@ -314,8 +314,14 @@ class Deadline:
         self.ends += size / MIN_DOWNLOAD_RATE
 
 
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """Yield ``exc`` and every exception behind it (cause, context, ``reason``, group members)."""
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """Yield ``exc`` and every exception behind it (cause, context, ``reason``, group members).
+
+    Both transports classify a library's failure by what stands behind it (urllib3 keeps the
+    socket error as ``reason``, httpx as the cause), so they walk it with this one function.
+
+    :param exc: the exception a library raised.
+    """
     seen: set[int] = set()
     stack = [exc]
     while stack:
@@ -338,7 +344,7 @@ PLAIN_HTTP_HINT = (
 
 def _os_reason(exc: BaseException) -> str:
     """Return the TLS or operating-system reason behind ``exc`` (both libraries keep it as a cause)."""
-    for cause in _causes(exc):
+    for cause in causes(exc):
         if isinstance(cause, ssl.SSLError):
             what = getattr(cause, "reason", None) or cause.strerror or "in the handshake"
             verify = getattr(cause, "verify_message", None)

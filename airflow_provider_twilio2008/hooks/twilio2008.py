@@ -12,7 +12,7 @@ from airflow.sdk import BaseHook
 
 from ..api.clock import UNDATED_SKEW
 from ..api.config import CONN_TYPE, DEFAULT_CONN_ID, EXTRA_FIELDS, ClientConfig
-from ..api.errors import Twilio2008Error, Twilio2008ValidationError
+from ..api.errors import Twilio2008Error
 from ..api.operations import ApiRequest
 from ..api.records import Page
 from .accounts_numbers import AccountMethods
@@ -20,6 +20,7 @@ from .calls import CallMethods
 from .media import MediaMethods
 from .messaging import SmsMethods
 from .transport import Transport
+from .transport_base import check_request
 
 
 class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMethods):
@@ -63,7 +64,7 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
         """Read and check the connection (once); the Auth Token is registered as a secret to mask."""
         conn = self.get_connection(self.twilio_conn_id)
         if conn.password:
-            _mask(conn.password)
+            mask(conn.password)
         config = ClientConfig.from_airflow_connection(conn, timeout=self._timeout, retries=self._retries)
         if config.ignored_extras:
             self.log.warning(
@@ -151,7 +152,7 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
         :param request: the request description.
         :return: the record, a lazy iterator for lists, or ``None`` when there is no document.
         """
-        _check_request(request, many=None)
+        check_request(request, many=None)
         if request.record is None:
             self.transport.no_content(request)
             return None
@@ -164,27 +165,15 @@ class Twilio2008Hook(BaseHook, AccountMethods, CallMethods, SmsMethods, MediaMet
 
         :param request: a list request, e.g. ``ops.list_calls(hook.account_sid, page_size=10)``.
         """
-        _check_request(request, many=True)
+        check_request(request, many=True)
         return self.transport.page(request)
 
 
-def _check_request(request: object, *, many: bool | None) -> None:
-    """Refuse, before sending, what is not a request description (or not a list one when ``many``).
+def mask(secret: str) -> None:
+    """Register ``secret`` with Airflow's log masker.
 
-    :param request: what the caller passed.
-    :param many: ``True`` when only a list request will do; ``None`` for any request.
+    :param secret: the Auth Token.
     """
-    accepted = "an ApiRequest from airflow_provider_twilio2008.api.operations" + (
-        " for a list (ops.list_calls(...), ...)" if many else ""
-    )
-    if not isinstance(request, ApiRequest):
-        raise Twilio2008ValidationError("request", f"got {type(request).__name__}", accepted)
-    if many and not request.many:
-        raise Twilio2008ValidationError("request", f"{request.method} {request.path} is not a list", accepted)
-
-
-def _mask(secret: str) -> None:
-    """Register ``secret`` with Airflow's log masker."""
     from airflow.sdk.log import mask_secret
 
     mask_secret(secret)

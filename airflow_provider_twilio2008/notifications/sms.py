@@ -114,16 +114,16 @@ class Twilio2008SMSNotifier(BaseNotifier):
 
         :param context: the Airflow context (the template fields are already rendered).
         """
-        from ..triggers.transport import AsyncTransport, config_for
+        from ..hooks.twilio2008_async import Twilio2008AsyncHook
 
         recipients, body = self._recipients(), self._body()
-        config = await config_for(self.twilio_conn_id)
-        messages = self._requests(recipients, body, config.account_sid, config)
         failures = []
-        async with AsyncTransport(config, self.log) as transport:
+        async with Twilio2008AsyncHook(self.twilio_conn_id, log=self.log) as hook:
+            config = await hook.get_config()
+            messages = self._requests(recipients, body, config.account_sid, config)
             for number, request in messages:
                 try:
-                    self._sent(number, await transport.record(request))
+                    self._sent(number, await hook.send_request(request))
                 except Exception as exc:
                     failures.append(self._failed(number, exc))
         self._raise_first(failures, len(messages))

@@ -48,7 +48,8 @@ from ..api.errors import Twilio2008Error, Twilio2008NotFoundError
 from ..api.records import Call, Recording, SmsMessage, Transcription
 from ..api.replies import ReplyReader, reply_list_request
 from ..api.waiting import is_transient
-from .transport import AsyncTransport, config_for
+from ..hooks.async_transport import AsyncTransport
+from ..hooks.twilio2008_async import Twilio2008AsyncHook
 
 __all__ = ["MAX_LIST_PAGES", "AccountPoller", "Snapshot"]
 
@@ -184,12 +185,13 @@ class AccountPoller:
 
     async def _run(self) -> None:
         """Poll until the last waiter leaves."""
+        hook = Twilio2008AsyncHook(self.conn_id, log=log)
         transport: AsyncTransport | None = None
         try:
             while self.watches:
                 if transport is None:
                     try:
-                        transport = AsyncTransport(await config_for(self.conn_id), log)
+                        transport = await hook.get_transport()
                     except Exception as exc:  # a missing or unusable connection ends every wait
                         self._deliver_error(_as_error(exc))
                         await asyncio.sleep(self._interval())
@@ -202,8 +204,7 @@ class AccountPoller:
                 self.rounds += 1
                 await asyncio.sleep(self._interval())
         finally:
-            if transport is not None:
-                await transport.aclose()
+            await hook.aclose()
             by_conn = self._pollers.get(asyncio.get_running_loop(), {})
             if by_conn.get(self.conn_id) is self and not self.watches:
                 del by_conn[self.conn_id]

@@ -39,8 +39,8 @@ from airflow_provider_twilio2008.api.errors import (
 from airflow_provider_twilio2008.api.exchange import MAX_MEDIA_BYTES
 from airflow_provider_twilio2008.api.operations import ApiRequest
 from airflow_provider_twilio2008.api.records import Call, CallStatus
+from airflow_provider_twilio2008.hooks.async_transport import AsyncTransport
 from airflow_provider_twilio2008.hooks.transport import Transport
-from airflow_provider_twilio2008.triggers.transport import AsyncTransport
 
 from .fakes import (
     ACCOUNT_SID,

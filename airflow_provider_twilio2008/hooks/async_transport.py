@@ -1,17 +1,20 @@
 """Send :class:`~airflow_provider_twilio2008.api.operations.ApiRequest` descriptions with ``httpx``, async.
 
-The triggerer's twin of :mod:`airflow_provider_twilio2008.hooks.transport`: one keep-alive
+The triggerer's driver beside :mod:`airflow_provider_twilio2008.hooks.transport`, on the same
+:class:`~airflow_provider_twilio2008.hooks.transport_base.BaseTransport`: one keep-alive
 ``httpx.AsyncClient`` with Basic auth, a timeout on every request, TLS verification on and
 bodies read within a cap. It only drives the flows of
 :mod:`airflow_provider_twilio2008.api.exchange`, so both transports follow one policy: a
 ``fresh`` send goes out on a one-shot client that keeps no connection, an answer that may close
 its connection retires the pooled client, and each attempt runs under ``asyncio.wait_for`` with
-its :class:`~airflow_provider_twilio2008.api.exchange.Deadline`.
+its :class:`~airflow_provider_twilio2008.api.exchange.Deadline`. No Airflow imports:
+:class:`~airflow_provider_twilio2008.hooks.twilio2008_async.Twilio2008AsyncHook` wraps it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -19,11 +22,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from ..api import exchange
 from ..api.config import ClientConfig
-from ..api.errors import SecretRedactor, redact_library_logs
 from ..api.exchange import (
-    ACCEPT_ENCODING,
     BODY_CUT_SHORT,
     BODY_STALLED,
     CANNOT_CONNECT,
@@ -37,28 +37,18 @@ from ..api.exchange import (
     Failure,
     Flow,
     Log,
-    Note,
     Send,
     Sleep,
     deadline_failure,
     failure,
     keeps_connection,
 )
-from ..api.operations import ApiRequest, Pager
+from ..api.operations import ApiRequest
 from ..api.records import Page
-from ..api.retry import CONNECT_FAILURE, LOST_ANSWER, RetryPolicy
+from ..api.retry import CONNECT_FAILURE, LOST_ANSWER
+from .transport_base import DEFAULT_HEADERS, BaseTransport, Done
 
 T = TypeVar("T")
-USER_AGENT = "airflow-provider-twilio2008"
-#: The loggers httpx and httpcore write to; their debug records quote what a server sent.
-LIBRARY_LOGGERS = (
-    "httpx",
-    "httpcore.connection",
-    "httpcore.http11",
-    "httpcore.http2",
-    "httpcore.proxy",
-    "httpcore.socks",
-)
 
 
 def _unanswered(exc: httpx.HTTPError, timeout: float) -> Failure:
@@ -105,7 +95,7 @@ class _Progress:
             self.sent = True
 
 
-class AsyncTransport:
+class AsyncTransport(BaseTransport):
     """Drive the exchange flows over one ``httpx.AsyncClient``.
 
     :param config: where to send and with which credentials.
@@ -113,18 +103,23 @@ class AsyncTransport:
     :param sleep: how to wait between retries (tests may pass a recorder).
     """
 
+    library_loggers = (
+        "httpx",
+        "httpcore.connection",
+        "httpcore.http11",
+        "httpcore.http2",
+        "httpcore.proxy",
+        "httpcore.socks",
+    )
+
     def __init__(
         self,
         config: ClientConfig,
         log: Log,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        self.config = config
-        self.log = log
+        super().__init__(config, log)
         self.sleep = sleep
-        self.policy = RetryPolicy(retries=config.retries)
-        self.redactor = SecretRedactor(config.auth_token, config.account_sid)
-        redact_library_logs(self.redactor, LIBRARY_LOGGERS)
         # Built once (loading the CA bundle takes tens of milliseconds) and shared by every client.
         self._tls = httpx.create_ssl_context(verify=True, trust_env=True)
         self._busy: Counter[httpx.AsyncClient] = Counter()
@@ -132,14 +127,17 @@ class AsyncTransport:
         self.client = self._new_client(pooled=True)
 
     def _new_client(self, *, pooled: bool) -> httpx.AsyncClient:
-        """Return a client; one that is not ``pooled`` keeps no connection open after an answer."""
+        """Return a client; one that is not ``pooled`` keeps no connection open after an answer.
+
+        :param pooled: whether the client keeps connections alive for the next request.
+        """
         return httpx.AsyncClient(
-            auth=(self.config.account_sid, self.config.auth_token),
+            auth=self.auth,
             timeout=self.config.timeout,
             follow_redirects=False,
             verify=self._tls,
             trust_env=True,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/xml, text/xml"},
+            headers=DEFAULT_HEADERS,
             limits=httpx.Limits() if pooled else httpx.Limits(max_keepalive_connections=0),
         )
 
@@ -164,22 +162,21 @@ class AsyncTransport:
         """
         reply: Answer | Failure | None = None
         with self.redactor.guard():
-            try:
-                while True:
-                    step = flow.send(reply)
-                    reply = None
-                    if isinstance(step, Send):
-                        reply = await self._send_once(step)
-                    elif isinstance(step, Sleep):
-                        self.log.warning("%s", self.redactor.text(step.message))
-                        await self.sleep(step.seconds)
-                    elif isinstance(step, Note):
-                        self.log.info("%s", self.redactor.text(step.message))
-            except StopIteration as stop:
-                return stop.value
+            while True:
+                step = self.advance(flow, reply)
+                reply = None
+                if isinstance(step, Done):
+                    return step.value
+                if isinstance(step, Sleep):
+                    await self.sleep(step.seconds)
+                else:
+                    reply = await self._send_once(step)
 
     async def _send_once(self, step: Send) -> Answer | Failure:
-        """Send one request within its deadline; return its answer (body read within the cap) or failure."""
+        """Send one request within its deadline; return its answer (body read within the cap) or failure.
+
+        :param step: the send step.
+        """
         if step.stream:
             raise NotImplementedError("the async transport does not stream media; use the hook")
         client = self._new_client(pooled=False) if step.fresh else self.client
@@ -212,64 +209,78 @@ class AsyncTransport:
             await old.aclose()
 
     async def _attempt(self, step: Send, client: httpx.AsyncClient, progress: _Progress) -> Answer | Failure:
-        """Send ``step`` with ``client`` and read its answer within the body cap."""
+        """Send ``step`` with ``client`` and read its answer within the body cap.
+
+        :param step: the send step.
+        :param client: the pooled client, or a one-shot one for a ``fresh`` send.
+        :param progress: the attempt's progress, told when the whole request was sent.
+        """
         request = step.request
         content = None
-        headers = {"Accept-Encoding": ACCEPT_ENCODING}
-        if step.fresh:
-            headers["Connection"] = "close"
+        headers = self.attempt_headers(step)
         if request.form:
             content = urlencode(request.form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         outgoing = client.build_request(
             request.method,
-            self.config.base_url + request.target,
+            self.url(request),
             content=content,
             headers=headers,
             extensions={"trace": progress},
         )
+        started = time.monotonic()
         try:
             response = await client.send(outgoing, stream=True)
         except httpx.HTTPError as exc:
-            self._log_failure(request, exc)
+            self.log_failure(request, exc)
             return _unanswered(exc, self.config.timeout)
-        lowered = {name.lower(): value for name, value in response.headers.items()}
+        lowered = self.lowered(response.headers)
         reason = response.reason_phrase or ""
         try:
             body = await self._read_capped(response, lowered)
         except BodyRefused as refused:
             return Answer(response.status_code, lowered, b"", reason, refused=refused)
         except httpx.HTTPError as exc:
-            self._log_failure(request, exc)
+            self.log_failure(request, exc)
             return _cut_short(exc, self.config.timeout)
         finally:
             await response.aclose()
+        self.log_answer(request, response.status_code, started)
         return Answer(response.status_code, lowered, body, reason)
 
-    def _log_failure(self, request: ApiRequest, exc: httpx.HTTPError) -> None:
-        """Log the library's own account of a failure at debug level (the error gives the shared one)."""
-        text = self.redactor.text(str(exc)[:300])
-        self.log.debug("%s %s: %s: %s", request.method, request.path, type(exc).__name__, text)
+    @staticmethod
+    async def _read_capped(response: httpx.Response, headers: Mapping[str, str]) -> bytes:
+        """Read the whole body, decoded, refusing more than ``MAX_BODY_BYTES`` (see :class:`BodyBuffer`).
 
-    async def _read_capped(self, response: httpx.Response, headers: Mapping[str, str]) -> bytes:
-        """Read the whole body, decoded, refusing more than ``MAX_BODY_BYTES`` (see :class:`BodyBuffer`)."""
+        :param response: the streamed answer.
+        :param headers: its headers, lower-cased.
+        """
         body = BodyBuffer(headers)
         async for chunk in response.aiter_raw():
             body.add(chunk)
         return body.value()
 
     async def record(self, request: ApiRequest) -> Any:
-        """Send ``request`` and return the record its answer holds."""
-        return await self.run(exchange.record_flow(request, self.policy))
+        """Send ``request`` and return the record its answer holds.
+
+        :param request: the request description.
+        """
+        return await self.run(self.record_flow(request))
 
     async def page(self, request: ApiRequest) -> Page[Any]:
-        """Send a list request and return one page."""
-        return await self.run(exchange.page_flow(request, self.policy))
+        """Send a list request and return one page.
+
+        :param request: a list request.
+        """
+        return await self.run(self.page_flow(request))
 
     async def iterate(self, request: ApiRequest) -> AsyncIterator[Any]:
-        """Yield every record of a list, page after page, fetching each page when it is needed."""
+        """Yield every record of a list, page after page, fetching each page when it is needed.
+
+        :param request: a list request.
+        """
         with self.redactor.guard():
-            pager = Pager(request, base_url=self.config.base_url)
+            pager = self.pager(request)
             while pager.current is not None:
                 page = await self.page(pager.current)
                 for item in page.items:
@@ -277,26 +288,15 @@ class AsyncTransport:
                 pager.advance(page)
 
     async def no_content(self, request: ApiRequest) -> None:
-        """Send a request whose answer has no document (DELETE: 204 or 200)."""
-        await self.run(exchange.no_content_flow(request, self.policy))
+        """Send a request whose answer has no document (DELETE: 204 or 200).
+
+        :param request: the request description.
+        """
+        await self.run(self.no_content_flow(request))
 
     async def text(self, request: ApiRequest) -> str:
-        """Send ``request`` and return its body as text."""
-        return await self.run(exchange.text_flow(request, self.policy))
+        """Send ``request`` and return its body as text.
 
-
-async def config_for(conn_id: str) -> ClientConfig:
-    """Look up the Airflow connection ``conn_id`` asynchronously and read its client settings.
-
-    The Auth Token is registered with Airflow's secret masker; it never travels in trigger kwargs.
-
-    :param conn_id: the ``twilio2008`` connection id.
-    """
-    from airflow.sdk import BaseHook
-
-    conn = await BaseHook.aget_connection(conn_id)
-    if conn.password:
-        from airflow.sdk.log import mask_secret
-
-        mask_secret(conn.password)
-    return ClientConfig.from_airflow_connection(conn)
+        :param request: the request description.
+        """
+        return await self.run(self.text_flow(request))

@@ -21,7 +21,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hooks.fakes import (
+
+from airflow_provider_twilio2008.api import operations as ops
+from airflow_provider_twilio2008.api import xml
+from airflow_provider_twilio2008.api.config import ClientConfig
+from airflow_provider_twilio2008.api.errors import (
+    Twilio2008ApiError,
+    Twilio2008AuthenticationError,
+    Twilio2008Error,
+    Twilio2008NotFoundError,
+    Twilio2008OutcomeUnknownError,
+    Twilio2008RateLimitedError,
+    Twilio2008ResponseError,
+    Twilio2008ServerError,
+    Twilio2008TransportError,
+)
+from airflow_provider_twilio2008.api.operations import ApiRequest
+from airflow_provider_twilio2008.api.records import Call, CallStatus, Page, Record
+from airflow_provider_twilio2008.hooks.async_transport import AsyncTransport
+from airflow_provider_twilio2008.hooks.transport import Transport
+
+from .fakes import (
     ACCOUNT_SID,
     AUTH_TOKEN,
     CALL_SID,
@@ -42,28 +62,9 @@ from hooks.fakes import (
     sample_call,
     sample_sms,
 )
-from hooks.fakes import Answer as Script
+from .fakes import Answer as Script
 
-from airflow_provider_twilio2008.api import operations as ops
-from airflow_provider_twilio2008.api import xml
-from airflow_provider_twilio2008.api.config import ClientConfig
-from airflow_provider_twilio2008.api.errors import (
-    Twilio2008ApiError,
-    Twilio2008AuthenticationError,
-    Twilio2008Error,
-    Twilio2008NotFoundError,
-    Twilio2008OutcomeUnknownError,
-    Twilio2008RateLimitedError,
-    Twilio2008ResponseError,
-    Twilio2008ServerError,
-    Twilio2008TransportError,
-)
-from airflow_provider_twilio2008.api.operations import ApiRequest
-from airflow_provider_twilio2008.api.records import Call, CallStatus, Page, Record
-from airflow_provider_twilio2008.hooks.transport import Transport
-from airflow_provider_twilio2008.triggers.transport import AsyncTransport
-
-LOG = logging.getLogger("tests.triggers.parity")
+LOG = logging.getLogger("tests.hooks.parity")
 TWIML = "https://app.example.com/twiml/start"
 GET_CALL = ops.get_call(ACCOUNT_SID, CALL_SID)
 MAKE_CALL = ops.make_call(ACCOUNT_SID, to="4155550134", from_="4155550199", url=TWIML)
