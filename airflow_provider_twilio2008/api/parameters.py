@@ -42,6 +42,7 @@ __all__ = [
     "NUMBER_SETTINGS",
     "REDIRECT_CALL",
     "SEND_SMS",
+    "SET_PARTICIPANT_MUTED",
     "UPDATE_CALLER_ID",
     "UPDATE_NUMBER",
     "VALIDATE_CALLER_ID",
@@ -214,6 +215,11 @@ def _wire_flag(text: str) -> Any:
     return {"true": True, "false": False}.get(text, text)
 
 
+def _lenient_wire_flag(text: str) -> bool:
+    """Return the bool a participant's ``Muted`` spells: ``true`` or ``1`` (any case), else false."""
+    return text.strip().lower() in ("true", "1")
+
+
 def _no_sms_setting(value: Any, field: str, param: str, code: int) -> str:
     raise Twilio2008ValidationError(
         field,
@@ -295,6 +301,14 @@ VALIDATE_CALLER_ID = (
 
 UPDATE_CALLER_ID = (Param("FriendlyName", "friendly_name", _friendly_name, missing=INVALID_PARAMETER),)
 """``POST OutgoingCallerIds/{OutgoingCallerIdSid}``: rename a caller ID."""
+
+SET_PARTICIPANT_MUTED = (Param("Muted", "muted", _flag, default="false", from_wire=_lenient_wire_flag),)
+"""``POST Conferences/{ConferenceSid}/Participants/{CallSid}`` (reference §3.12): mute or unmute.
+
+The reference (seen) takes ``true``/``false`` and also ``1``/``0``, and treats anything else as
+false, so the emulator never refuses it; an absent ``Muted`` is false too (inferred: the same
+rule). The hook sends only ``true`` or ``false`` and refuses anything but a ``bool`` locally.
+"""
 
 _VOICE_SETTINGS = (
     Param("FriendlyName", "friendly_name", _friendly_name),

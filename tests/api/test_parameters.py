@@ -23,6 +23,7 @@ from airflow_provider_twilio2008.api.parameters import (
     NUMBER_SETTINGS,
     REDIRECT_CALL,
     SEND_SMS,
+    SET_PARTICIPANT_MUTED,
     decode,
     encode,
 )
@@ -295,3 +296,26 @@ def test_an_empty_url_setting_clears_it_on_both_sides(twilio2008_emulator: Emula
     assert form == (("Url", "https://example.com/voice"), ("SmsUrl", ""))
     values = decode(NUMBER_SETTINGS, dict(form))
     assert (values["url"], values["sms_url"], values["sms_method"]) == ("https://example.com/voice", "", None)
+
+
+@pytest.mark.parametrize(
+    ("form", "muted"),
+    [
+        ({"Muted": "true"}, "true"),
+        ({"Muted": " 1 "}, "true"),
+        ({"Muted": "0"}, "false"),
+        ({"Muted": "yes"}, "false"),
+        ({}, "false"),
+    ],
+)
+def test_a_participants_muted_is_read_as_the_reference_says(form: dict[str, str], muted: str) -> None:
+    assert decode(SET_PARTICIPANT_MUTED, form) == {"muted": muted}
+
+
+def test_muting_sends_true_or_false_and_refuses_anything_but_a_bool_locally() -> None:
+    account, sid = "AC" + "1" * 32, "CA" + "0" * 32
+    conference = "CF" + "0" * 32
+    assert ops.set_participant_muted(account, conference, sid, False).form == (("Muted", "false"),)
+    with pytest.raises(Twilio2008ValidationError, match="muted") as refused:
+        ops.set_participant_muted(account, conference, sid, "true")  # type: ignore[arg-type]
+    assert refused.value.param == "Muted"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import paths, validate
+from ..parameters import SET_PARTICIPANT_MUTED, encode
 from ..records import (
     Conference,
     ConferenceStatus,
@@ -87,7 +88,8 @@ def get_participant(account_sid: str, conference_sid: str, call_sid: str) -> Api
 
 def set_participant_muted(account_sid: str, conference_sid: str, call_sid: str, muted: bool) -> ApiRequest:
     """Mute or unmute a participant (``POST Muted=true|false``)."""
-    form = pairs(("Muted", bool_text(validate.flag(muted, "muted", param="Muted"), "muted", "Muted")))
+    # Required here although the wire would take an absent Muted as false: None is a mistake.
+    form = encode(SET_PARTICIPANT_MUTED, muted=validate.flag(muted, "muted", param="Muted"))
     return ApiRequest(
         "POST", _participant_path(account_sid, conference_sid, call_sid), form=form, record=Participant
     )

@@ -7,10 +7,21 @@ from typing import Any
 from starlette.responses import Response
 
 from ...api import paths
+from ...api.parameters import SET_PARTICIPANT_MUTED
 from ...api.records import Conference, Participant
 from ..model.state import Emulator
 from ..telephony import conference
-from .endpoint import Req, date_filter, exact_filter, lookup, newest_first, no_content, paginate, respond
+from .endpoint import (
+    Req,
+    date_filter,
+    decoded,
+    exact_filter,
+    lookup,
+    newest_first,
+    no_content,
+    paginate,
+    respond,
+)
 
 __all__ = ["ROUTES"]
 
@@ -55,7 +66,7 @@ async def get_participant(emu: Emulator, req: Req) -> Response:
 async def mute_participant(emu: Emulator, req: Req) -> Response:
     """Mute or unmute a participant (``Muted`` true/1; anything else is false)."""
     row = _participant_row(emu, req)
-    muted = req.params.get("Muted", "").strip().lower() in ("true", "1")
+    muted = decoded(SET_PARTICIPANT_MUTED, req.params)["muted"] == "true"
     return respond(req, emu.store.update(row, muted=muted).record)
 
 

@@ -142,6 +142,10 @@ def test_conference_mute_and_kick(api: Api) -> None:
     assert [
         p.call_sid for p in api.page(f"Conferences/{conference.sid}/Participants", Participant, Muted="true")
     ] == [first.sid]
+    # The reference: 1 is true too, and anything else is false (never a 400).
+    for text, expected in (("0", False), ("1", True), ("maybe", False), ("TRUE", True)):
+        answer = api.post(f"Conferences/{conference.sid}/Participants/{second.sid}", {"Muted": text})
+        assert answer.status_code == 200 and parse_record(answer.content, Participant).muted is expected, text
     kicked = api.request("DELETE", f"Conferences/{conference.sid}/Participants/{first.sid}")
     assert kicked.status_code == 204 and kicked.content == b""
     assert api.get(f"Conferences/{conference.sid}/Participants/{first.sid}").status_code == 404
