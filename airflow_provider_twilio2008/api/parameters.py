@@ -17,7 +17,7 @@ than taken for the default, by the hook and by the emulator alike.
 Declared here: the creates and updates, ``POST Calls``, ``POST Calls/{CallSid}`` (redirect),
 ``POST SMS/Messages``, ``POST OutgoingCallerIds`` (validation) and ``POST
 OutgoingCallerIds/{Sid}``, and the purchase and update of incoming numbers. The list filters
-(dates, statuses, exact-match labels) are checked in :mod:`.operations` by their own helpers.
+(dates, statuses, exact-match labels) are declared once in :mod:`.filters`.
 
 Choices for the incoming numbers (inferred): a URL setting sent empty (``SmsUrl=``) clears that
 setting rather than being refused, since a number may have no SMS URL at all; the SMS settings

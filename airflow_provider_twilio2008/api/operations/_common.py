@@ -45,21 +45,6 @@ def pairs(*items: tuple[str, Any]) -> Pairs:
     return tuple((key, str(value)) for key, value in items if value is not None)
 
 
-def date_filters(
-    param: str, field: str, on: DateLike | None, after: DateLike | None, before: DateLike | None
-) -> Pairs:
-    """Return the ``=``, ``>=`` and ``<=`` filters of one date field.
-
-    :param param: the request parameter (``StartTime``).
-    :param field: the argument name prefix, for errors.
-    """
-    return pairs(
-        (param, None if on is None else validate.filter_date(on, f"{field}_on")),
-        (f"{param}>", None if after is None else validate.filter_date(after, f"{field}_after")),
-        (f"{param}<", None if before is None else validate.filter_date(before, f"{field}_before")),
-    )
-
-
 def page_size_query(page_size: int) -> Pairs:
     size = validate.integer_in_range(
         page_size, "page_size", 1, paths.MAX_PAGE_SIZE, param=paths.PAGE_SIZE_PARAM
@@ -74,22 +59,4 @@ def list_request(path: str, record: type[Record], filters: Pairs, page_size: int
 def account_path(template: str, account_sid: str, **sids: str) -> str:
     return paths.fill(
         template, account_sid=validate.sid(account_sid, validate.ACCOUNT, "account_sid"), **sids
-    )
-
-
-def phone_filter(value: str | None, field: str, param: str) -> str | None:
-    return None if value is None else validate.phone_number(value, field, param=param)
-
-
-def bool_text(value: bool | None, field: str, param: str) -> str | None:
-    """Return ``true``/``false`` for a flag, ``None`` for no value; anything but a bool is refused."""
-    return None if value is None else ("true" if validate.flag(value, field, param=param) else "false")
-
-
-def optional_label(value: str | None, field: str, param: str, max_length: int) -> str | None:
-    """Return a one-line text filter or ``None``; control characters and the like are refused."""
-    return (
-        None
-        if value is None
-        else validate.text(value, field, param=param, max_length=max_length, one_line=True)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import paths, validate
+from ..filters import OUTGOING_CALLER_IDS
 from ..parameters import UPDATE_CALLER_ID, VALIDATE_CALLER_ID, encode
 from ..records import (
     OutgoingCallerId,
@@ -12,9 +13,6 @@ from ._common import (
     ApiRequest,
     account_path,
     list_request,
-    optional_label,
-    pairs,
-    phone_filter,
 )
 
 
@@ -26,13 +24,7 @@ def list_outgoing_caller_ids(
     page_size: int = paths.DEFAULT_PAGE_SIZE,
 ) -> ApiRequest:
     """List validated caller IDs (exact ``PhoneNumber`` / ``FriendlyName`` filters)."""
-    filters = pairs(
-        ("PhoneNumber", phone_filter(phone_number, "phone_number", "PhoneNumber")),
-        (
-            "FriendlyName",
-            optional_label(friendly_name, "friendly_name", "FriendlyName", validate.FRIENDLY_NAME_MAX),
-        ),
-    )
+    filters = OUTGOING_CALLER_IDS.query(phone_number=phone_number, friendly_name=friendly_name)
     return list_request(
         account_path(paths.OUTGOING_CALLER_IDS, account_sid), OutgoingCallerId, filters, page_size
     )

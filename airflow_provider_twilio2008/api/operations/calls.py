@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import paths, validate
+from ..filters import CALLS
 from ..parameters import MAKE_CALL, REDIRECT_CALL, encode
 from ..records import (
     Call,
@@ -12,10 +13,7 @@ from ._common import (
     ApiRequest,
     DateLike,
     account_path,
-    date_filters,
     list_request,
-    pairs,
-    phone_filter,
 )
 
 
@@ -81,14 +79,14 @@ def list_calls(
     :param started_before: on or before this date (``StartTime<=``).
     :param page_size: records per page, 1-1000 (``num``).
     """
-    status_value = (
-        None if status is None else int(validate.enumeration(status, "status", CallStatus, param="Status"))
+    filters = CALLS.query(
+        to=to,
+        from_=from_,
+        status=status,
+        started_on=started_on,
+        started_after=started_after,
+        started_before=started_before,
     )
-    filters = pairs(
-        ("Called", phone_filter(to, "to", "Called")),
-        ("Caller", phone_filter(from_, "from_", "Caller")),
-        ("Status", status_value),
-    ) + date_filters("StartTime", "started", started_on, started_after, started_before)
     return list_request(account_path(paths.CALLS, account_sid), Call, filters, page_size)
 
 

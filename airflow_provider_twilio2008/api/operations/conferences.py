@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import paths, validate
+from ..filters import CONFERENCES, PARTICIPANTS
 from ..parameters import SET_PARTICIPANT_MUTED, encode
 from ..records import (
     Conference,
@@ -13,15 +14,8 @@ from ._common import (
     ApiRequest,
     DateLike,
     account_path,
-    bool_text,
-    date_filters,
     list_request,
-    optional_label,
-    pairs,
 )
-
-#: Longest conference room name accepted as a filter (ours: the 2008 pages give no limit).
-ROOM_NAME_MAX = 256
 
 
 def list_conferences(
@@ -42,15 +36,16 @@ def list_conferences(
     :param status: a :class:`ConferenceStatus`, 0-2 or a name such as ``"completed"``.
     :param friendly_name: the room name (exact match).
     """
-    level = (
-        None
-        if status is None
-        else int(validate.enumeration(status, "status", ConferenceStatus, param="Status"))
+    filters = CONFERENCES.query(
+        status=status,
+        friendly_name=friendly_name,
+        created_on=created_on,
+        created_after=created_after,
+        created_before=created_before,
+        updated_on=updated_on,
+        updated_after=updated_after,
+        updated_before=updated_before,
     )
-    room = optional_label(friendly_name, "friendly_name", "FriendlyName", ROOM_NAME_MAX)
-    filters = pairs(("Status", level), ("FriendlyName", room))
-    filters += date_filters("DateCreated", "created", created_on, created_after, created_before)
-    filters += date_filters("DateUpdated", "updated", updated_on, updated_after, updated_before)
     return list_request(account_path(paths.CONFERENCES, account_sid), Conference, filters, page_size)
 
 
@@ -78,7 +73,7 @@ def list_participants(
     """List a conference's participants, optionally only (un)muted ones."""
     conference = validate.sid(conference_sid, validate.CONFERENCE, "conference_sid")
     path = account_path(paths.PARTICIPANTS, account_sid, conference_sid=conference)
-    return list_request(path, Participant, pairs(("Muted", bool_text(muted, "muted", "Muted"))), page_size)
+    return list_request(path, Participant, PARTICIPANTS.query(muted=muted), page_size)
 
 
 def get_participant(account_sid: str, conference_sid: str, call_sid: str) -> ApiRequest:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import paths, validate
+from ..filters import RECORDINGS
 from ..records import (
     Recording,
     Transcription,
@@ -11,9 +12,7 @@ from ._common import (
     ApiRequest,
     DateLike,
     account_path,
-    date_filters,
     list_request,
-    pairs,
 )
 
 
@@ -27,10 +26,9 @@ def list_recordings(
     page_size: int = paths.DEFAULT_PAGE_SIZE,
 ) -> ApiRequest:
     """List recordings, optionally of one call (``CallSid``) or by ``DateCreated`` (inferred filter)."""
-    filters = pairs(
-        ("CallSid", None if call_sid is None else validate.sid(call_sid, validate.CALL, "call_sid"))
+    filters = RECORDINGS.query(
+        call_sid=call_sid, created_on=created_on, created_after=created_after, created_before=created_before
     )
-    filters += date_filters("DateCreated", "created", created_on, created_after, created_before)
     return list_request(account_path(paths.RECORDINGS, account_sid), Recording, filters, page_size)
 
 

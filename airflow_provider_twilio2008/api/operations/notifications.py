@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import paths, validate
+from ..filters import NOTIFICATIONS
 from ..records import (
     Notification,
     NotificationLog,
@@ -11,9 +12,7 @@ from ._common import (
     ApiRequest,
     DateLike,
     account_path,
-    date_filters,
     list_request,
-    pairs,
 )
 
 
@@ -34,9 +33,8 @@ def list_notifications(
         path = account_path(
             paths.CALL_NOTIFICATIONS, account_sid, call_sid=validate.sid(call_sid, validate.CALL, "call_sid")
         )
-    level = None if log is None else int(validate.enumeration(log, "log", NotificationLog, param="Log"))
-    filters = pairs(("Log", level)) + date_filters(
-        "MessageDate", "created", created_on, created_after, created_before
+    filters = NOTIFICATIONS.query(
+        log=log, created_on=created_on, created_after=created_after, created_before=created_before
     )
     return list_request(path, Notification, filters, page_size)
 

@@ -6,9 +6,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .. import paths, validate
+from ..filters import INCOMING_PHONE_NUMBERS
 from ..parameters import BUY_LOCAL_NUMBER, BUY_TOLL_FREE_NUMBER, NUMBER_SETTINGS, UPDATE_NUMBER, Param, encode
 from ..records import IncomingPhoneNumber
-from ._common import ApiRequest, Pairs, account_path, list_request, optional_label, pairs, phone_filter
+from ._common import ApiRequest, Pairs, account_path, list_request
 
 NUMBER_KINDS = {
     "local": paths.INCOMING_PHONE_NUMBERS_LOCAL,
@@ -68,13 +69,7 @@ def list_incoming_phone_numbers(
         if kind is None
         else NUMBER_KINDS[validate.choice(kind, "kind", tuple(NUMBER_KINDS))]
     )
-    filters = pairs(
-        ("PhoneNumber", phone_filter(phone_number, "phone_number", "PhoneNumber")),
-        (
-            "FriendlyName",
-            optional_label(friendly_name, "friendly_name", "FriendlyName", validate.FRIENDLY_NAME_MAX),
-        ),
-    )
+    filters = INCOMING_PHONE_NUMBERS.query(phone_number=phone_number, friendly_name=friendly_name)
     return list_request(account_path(template, account_sid), IncomingPhoneNumber, filters, page_size)
 
 

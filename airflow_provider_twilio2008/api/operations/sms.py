@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import paths, validate
+from ..filters import SMS_MESSAGES
 from ..parameters import SEND_SMS, encode
 from ..records import (
     SmsMessage,
@@ -11,9 +12,7 @@ from ._common import (
     ApiRequest,
     DateLike,
     account_path,
-    date_filters,
     list_request,
-    pairs,
 )
 
 
@@ -48,13 +47,7 @@ def list_sms(
     page_size: int = paths.DEFAULT_PAGE_SIZE,
 ) -> ApiRequest:
     """List SMS messages, newest first (``To``, ``From``, ``DateSent`` filters)."""
-    filters = pairs(
-        ("To", None if to is None else validate.phone_number(to, "to", param="To", allow_short_code=True)),
-        (
-            "From",
-            None
-            if from_ is None
-            else validate.phone_number(from_, "from_", param="From", allow_short_code=True),
-        ),
-    ) + date_filters("DateSent", "sent", sent_on, sent_after, sent_before)
+    filters = SMS_MESSAGES.query(
+        to=to, from_=from_, sent_on=sent_on, sent_after=sent_after, sent_before=sent_before
+    )
     return list_request(account_path(paths.SMS_MESSAGES, account_sid), SmsMessage, filters, page_size)

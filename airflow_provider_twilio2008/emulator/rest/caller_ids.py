@@ -12,12 +12,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ...api import paths, validate
+from ...api import filters, paths, validate
 from ...api.parameters import UPDATE_CALLER_ID, VALIDATE_CALLER_ID
 from ...api.records import OutgoingCallerId, ValidationRequest
 from ..model.state import Emulator
 from ..telephony import validations
-from .endpoint import Req, RestError, decoded, exact_filter, lookup, no_content, paginate, respond
+from .endpoint import Req, RestError, decoded, listed, lookup, no_content, paginate, respond
 
 __all__ = ["ROUTES"]
 
@@ -26,11 +26,8 @@ CODES = validate.CODES
 
 async def list_caller_ids(emu: Emulator, req: Req) -> Response:
     """List validated caller IDs, filtered by PhoneNumber and FriendlyName."""
-    exact = exact_filter(
-        req, [("PhoneNumber", lambda c: c.phone_number), ("FriendlyName", lambda c: c.friendly_name)]
-    )
     records = [row.record for row in emu.store.find(OutgoingCallerId, req.account_sid)]
-    return paginate(req, [c for c in records if exact(c)], OutgoingCallerId)
+    return paginate(req, list(filter(listed(req, filters.OUTGOING_CALLER_IDS), records)), OutgoingCallerId)
 
 
 async def validate_caller_id(emu: Emulator, req: Req) -> Response:

@@ -18,7 +18,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ...api import paths, validate
+from ...api import filters, paths, validate
 from ...api.parameters import MAKE_CALL, REDIRECT_CALL
 from ...api.records import Call, CallFlags, CallStatus, Notification, Recording
 from ..model import numbers
@@ -28,9 +28,8 @@ from ..telephony import calls as telephony
 from .endpoint import (
     Req,
     RestError,
-    date_filter,
     decoded,
-    exact_filter,
+    listed,
     lookup,
     newest_first,
     paginate,
@@ -50,14 +49,7 @@ def _call_row(emu: Emulator, req: Req) -> Any:
 async def list_calls(emu: Emulator, req: Req) -> Response:
     """List the account's calls, filtered by Called, Caller, Status and StartTime."""
     records = [row.record for row in emu.store.find(Call, req.account_sid, sub="")]
-    exact = exact_filter(req, [("Called", lambda c: c.called), ("Caller", lambda c: c.caller)])
-    status = req.params.get("Status")
-    by_date = date_filter(req, "StartTime", lambda c: c.start_time)
-    chosen = [
-        c
-        for c in records
-        if exact(c) and by_date(c) and (status is None or str(int(c.status)) == status.strip())
-    ]
+    chosen = list(filter(listed(req, filters.CALLS), records))
     return paginate(req, newest_first(chosen), Call)
 
 

@@ -6,16 +6,15 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ...api import paths
+from ...api import filters, paths
 from ...api.parameters import SET_PARTICIPANT_MUTED
 from ...api.records import Conference, Participant
 from ..model.state import Emulator
 from ..telephony import conference
 from .endpoint import (
     Req,
-    date_filter,
     decoded,
-    exact_filter,
+    listed,
     lookup,
     newest_first,
     no_content,
@@ -29,10 +28,8 @@ __all__ = ["ROUTES"]
 async def list_conferences(emu: Emulator, req: Req) -> Response:
     """List conferences, filtered by Status, FriendlyName, DateCreated and DateUpdated."""
     records = [row.record for row in emu.store.find(Conference, req.account_sid)]
-    exact = exact_filter(req, [("Status", lambda c: c.status), ("FriendlyName", lambda c: c.friendly_name)])
-    created = date_filter(req, "DateCreated", lambda c: c.date_created)
-    updated = date_filter(req, "DateUpdated", lambda c: c.date_updated)
-    chosen = [c for c in records if exact(c) and created(c) and updated(c)]
+    matches = listed(req, filters.CONFERENCES)
+    chosen = list(filter(matches, records))
     return paginate(req, newest_first(chosen), Conference)
 
 
@@ -49,8 +46,7 @@ async def list_participants(emu: Emulator, req: Req) -> Response:
     """List the callers in a conference, filtered by Muted."""
     room = _conference_row(emu, req).record
     records = [row.record for row in emu.store.find(Participant, req.account_sid, parent=room.sid)]
-    exact = exact_filter(req, [("Muted", lambda p: p.muted)])
-    return paginate(req, [p for p in records if exact(p)], Participant)
+    return paginate(req, list(filter(listed(req, filters.PARTICIPANTS), records)), Participant)
 
 
 def _participant_row(emu: Emulator, req: Req) -> Any:

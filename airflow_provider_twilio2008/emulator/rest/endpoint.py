@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from ...api import paths
 from ...api.errors import Twilio2008ValidationError
+from ...api.filters import ListFilters, date_keys
 from ...api.parameters import Param, decode
 from ...api.records import Page, Record
 from ...api.representations import render
@@ -35,9 +36,8 @@ __all__ = [
     "Req",
     "RestError",
     "checked",
-    "date_filter",
     "error_response",
-    "exact_filter",
+    "listed",
     "newest_first",
     "paginate",
     "respond",
@@ -251,33 +251,43 @@ def _day_test(relation: str, day: date) -> Callable[[Any], bool]:
     return test
 
 
-def date_filter(req: Req, name: str, value_of: Callable[[Any], Any]) -> Callable[[Any], bool]:
-    """Return a predicate for the date filter ``name`` (``name=D``, ``name>=D``, ``name<=D``).
+def listed(req: Req, filters: ListFilters) -> Callable[[Any], bool]:
+    """Return a predicate: does an item match every filter of its list present in the query?
+
+    The filters are the list's declaration in :mod:`...api.filters`: exact ones compare the
+    item's element, as the wire writes it, with the query's text; date ones keep items on a day,
+    on or after it, or on or before it (``name=D``, ``name>=D``, ``name<=D``).
 
     :param req: the request.
-    :param name: the filter name (``StartTime``).
-    :param value_of: reads the datetime (or ``None``) to compare from an item.
+    :param filters: the list's filters.
+    :raises RestError: 400 for a date filter that is not a ``YYYY-MM-DD`` date.
     """
+    query = dict(req.query)
     tests: list[Callable[[Any], bool]] = []
-    for key, raw in req.query:
-        if key in (name, name + ">", name + "<"):
-            tests.append(_day_test(key[len(name) :], _parse_day(raw, key)))
-    return lambda item: all(test(value_of(item)) for test in tests)
+    for exact in filters.exact:
+        if exact.wire in query:
+            tests.append(_exact_test(filters.attribute(exact.wire), query[exact.wire]))
+    for dated in filters.dated:
+        keys = date_keys(dated.wire)
+        attribute = filters.attribute(dated.wire)
+        for key, raw in req.query:
+            if key in keys:
+                tests.append(_dated_test(attribute, key[len(dated.wire) :], _parse_day(raw, key)))
+    return lambda item: all(test(item) for test in tests)
+
+
+def _exact_test(attribute: str, wanted: str) -> Callable[[Any], bool]:
+    return lambda item: _as_text(getattr(item, attribute)) == wanted
+
+
+def _dated_test(attribute: str, relation: str, day: date) -> Callable[[Any], bool]:
+    on_day = _day_test(relation, day)
+    return lambda item: on_day(getattr(item, attribute))
 
 
 def _midnight(value: Any) -> bool:
     utc = value.in_timezone("UTC")
     return utc.hour == 0 and utc.minute == 0 and utc.second == 0
-
-
-def exact_filter(req: Req, names: Iterable[tuple[str, Callable[[Any], Any]]]) -> Callable[[Any], bool]:
-    """Return a predicate matching every exact-match filter present in the query.
-
-    :param req: the request.
-    :param names: ``(query key, value reader)`` pairs; values are compared as strings.
-    """
-    wanted = [(dict(req.query)[key], reader) for key, reader in names if key in dict(req.query)]
-    return lambda item: all(_as_text(reader(item)) == value for value, reader in wanted)
 
 
 def _as_text(value: Any) -> str:

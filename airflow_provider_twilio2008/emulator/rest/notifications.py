@@ -32,15 +32,14 @@ from urllib.parse import urlencode
 
 from starlette.responses import Response
 
-from ...api import paths
+from ...api import filters, paths
 from ...api.records import Account, Notification, NotificationLog
 from ..model.state import Emulator
 from ..model.store import new_sid, now
 from .endpoint import (
     Req,
     RestError,
-    date_filter,
-    exact_filter,
+    listed,
     lookup,
     newest_first,
     no_content,
@@ -65,9 +64,7 @@ def list_notification_records(emu: Emulator, req: Req, parent: str | None = None
     :param parent: only those of this call.
     """
     records = [row.record for row in emu.store.find(Notification, req.account_sid, parent=parent)]
-    exact = exact_filter(req, [("Log", lambda n: n.log)])
-    dated = date_filter(req, "MessageDate", lambda n: n.message_date)
-    chosen = [n for n in records if exact(n) and dated(n)]
+    chosen = list(filter(listed(req, filters.NOTIFICATIONS), records))
     blanked = [replace(n, request_variables=None, response_headers=None, response_body=None) for n in chosen]
     return newest_first(blanked, "date_created")
 

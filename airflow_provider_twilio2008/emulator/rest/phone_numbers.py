@@ -21,12 +21,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ...api import paths, validate
+from ...api import filters, paths, validate
 from ...api.parameters import BUY_LOCAL_NUMBER, BUY_TOLL_FREE_NUMBER, NUMBER_SETTINGS, UPDATE_NUMBER
 from ...api.records import IncomingPhoneNumber
 from ..model.state import Emulator, format_number
 from ..model.store import new_sid, now
-from .endpoint import Req, RestError, decoded, exact_filter, lookup, no_content, paginate, respond
+from .endpoint import Req, RestError, decoded, listed, lookup, no_content, paginate, respond
 
 __all__ = ["ROUTES"]
 
@@ -59,10 +59,8 @@ def _numbers(emu: Emulator, req: Req, kind: str | None) -> list[Any]:
 
 
 def _list_numbers(emu: Emulator, req: Req, kind: str | None) -> Response:
-    exact = exact_filter(
-        req, [("PhoneNumber", lambda n: n.phone_number), ("FriendlyName", lambda n: n.friendly_name)]
-    )
-    return paginate(req, [n for n in _numbers(emu, req, kind) if exact(n)], IncomingPhoneNumber)
+    chosen = filter(listed(req, filters.INCOMING_PHONE_NUMBERS), _numbers(emu, req, kind))
+    return paginate(req, list(chosen), IncomingPhoneNumber)
 
 
 async def list_numbers(emu: Emulator, req: Req) -> Response:

@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ...api import paths
+from ...api import filters, paths
 from ...api.records import Recording, Transcription
 from ..model.state import Emulator
 from ..telephony.audio import mp3_bytes, wav_bytes
@@ -21,8 +21,7 @@ from .endpoint import (
     NOT_FOUND,
     Req,
     RestError,
-    date_filter,
-    exact_filter,
+    listed,
     lookup,
     newest_first,
     no_content,
@@ -36,11 +35,8 @@ __all__ = ["ROUTES"]
 async def list_recordings(emu: Emulator, req: Req) -> Response:
     """List recordings, filtered by CallSid and DateCreated."""
     records = [row.record for row in emu.store.find(Recording, req.account_sid)]
-    exact = exact_filter(req, [("CallSid", lambda r: r.call_sid)])
-    created = date_filter(req, "DateCreated", lambda r: r.date_created)
-    return paginate(
-        req, newest_first([r for r in records if exact(r) and created(r)], "date_created"), Recording
-    )
+    chosen = list(filter(listed(req, filters.RECORDINGS), records))
+    return paginate(req, newest_first(chosen, "date_created"), Recording)
 
 
 def _recording_row(emu: Emulator, req: Req) -> Any:

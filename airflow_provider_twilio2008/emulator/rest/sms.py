@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from ...api import paths, validate
+from ...api import filters, paths, validate
 from ...api.parameters import SEND_SMS
 from ...api.records import SmsFlags, SmsMessage
 from ..messaging import outgoing as sms
 from ..model import numbers
 from ..model.state import Emulator
-from .endpoint import Req, RestError, date_filter, decoded, exact_filter, lookup, paginate, respond
+from .endpoint import Req, RestError, decoded, listed, lookup, paginate, respond
 
 __all__ = ["ROUTES"]
 
@@ -28,9 +28,7 @@ CODES = validate.CODES
 async def list_sms(emu: Emulator, req: Req) -> Response:
     """List SMS messages, filtered by To, From and DateSent."""
     records = [row.record for row in emu.store.find(SmsMessage, req.account_sid)]
-    exact = exact_filter(req, [("To", lambda m: m.to), ("From", lambda m: m.from_)])
-    sent = date_filter(req, "DateSent", lambda m: m.date_sent)
-    chosen = [m for m in records if exact(m) and sent(m)]
+    chosen = list(filter(listed(req, filters.SMS_MESSAGES), records))
     indexed = list(enumerate(chosen))
     indexed.sort(key=lambda pair: (pair[1].date_sent or pair[1].date_created, pair[0]), reverse=True)
     return paginate(req, [m for _, m in indexed], SmsMessage)
