@@ -14,10 +14,11 @@ does not own (which only the API can tell). Where the reference is silent (infer
 optional parameter sent empty (``Method=``) is checked like any value, so it is refused rather
 than taken for the default, by the hook and by the emulator alike.
 
-Declared here: the creates and updates, ``POST Calls``, ``POST Calls/{CallSid}`` (redirect),
-``POST SMS/Messages``, ``POST OutgoingCallerIds`` (validation) and ``POST
-OutgoingCallerIds/{Sid}``, and the purchase and update of incoming numbers. The list filters
-(dates, statuses, exact-match labels) are declared once in :mod:`.filters`.
+Declared here: every form an operation sends: ``POST Calls``, ``POST Calls/{CallSid}``
+(redirect), ``POST SMS/Messages``, ``POST OutgoingCallerIds`` (validation) and ``POST
+OutgoingCallerIds/{Sid}`` (rename), the account's rename, a participant's ``Muted``, and the
+purchase and update of incoming numbers. The list filters (dates, statuses, exact-match
+labels) are declared once in :mod:`.filters`.
 
 Choices for the incoming numbers (inferred): a URL setting sent empty (``SmsUrl=``) clears that
 setting rather than being refused, since a number may have no SMS URL at all; the SMS settings
@@ -43,6 +44,7 @@ __all__ = [
     "REDIRECT_CALL",
     "SEND_SMS",
     "SET_PARTICIPANT_MUTED",
+    "UPDATE_ACCOUNT",
     "UPDATE_CALLER_ID",
     "UPDATE_NUMBER",
     "VALIDATE_CALLER_ID",
@@ -301,6 +303,9 @@ VALIDATE_CALLER_ID = (
 
 UPDATE_CALLER_ID = (Param("FriendlyName", "friendly_name", _friendly_name, missing=INVALID_PARAMETER),)
 """``POST OutgoingCallerIds/{OutgoingCallerIdSid}``: rename a caller ID."""
+
+UPDATE_ACCOUNT = UPDATE_CALLER_ID
+"""``POST Accounts/{AccountSid}``: rename the account (``FriendlyName`` is all it takes)."""
 
 SET_PARTICIPANT_MUTED = (Param("Muted", "muted", _flag, default="false", from_wire=_lenient_wire_flag),)
 """``POST Conferences/{ConferenceSid}/Participants/{CallSid}`` (reference §3.12): mute or unmute.

@@ -212,6 +212,25 @@ def test_caller_id_validation_refuses_with_the_code_the_api_answers(
     assert wire_code(twilio2008_emulator, "OutgoingCallerIds", form) == code
 
 
+@SETTINGS
+@given(friendly_name=optional(LABELS))
+def test_renaming_the_account_refuses_with_the_code_the_api_answers(
+    twilio2008_emulator: EmulatorHandle, friendly_name: str | None
+) -> None:
+    account = twilio2008_emulator.account_sid
+    code = local_code(lambda: ops.update_account(account, friendly_name))  # type: ignore[arg-type]
+    assume(code is not None)
+    response = requests.post(
+        twilio2008_emulator.api_root,
+        data={} if friendly_name is None else {"FriendlyName": friendly_name},
+        auth=twilio2008_emulator.auth,
+        timeout=10,
+    )
+    found = parse_rest_exception(response.content)
+    assert response.status_code == 400 and found is not None, response.text
+    assert found.code == code
+
+
 #: Wire names of the number settings, by argument.
 WIRE = {param.arg: param.wire for param in NUMBER_SETTINGS}
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .. import paths, validate
+from .. import paths
+from ..parameters import UPDATE_ACCOUNT, encode
 from ..records import (
     Account,
 )
@@ -10,7 +11,6 @@ from ._common import (
     ApiRequest,
     account_path,
     list_request,
-    pairs,
 )
 
 
@@ -26,5 +26,5 @@ def get_account(account_sid: str) -> ApiRequest:
 
 def update_account(account_sid: str, friendly_name: str) -> ApiRequest:
     """Rename the account (``FriendlyName`` is its only updatable field)."""
-    form = pairs(("FriendlyName", validate.friendly_name(friendly_name)))
+    form = encode(UPDATE_ACCOUNT, friendly_name=friendly_name)
     return ApiRequest("POST", account_path(paths.ACCOUNT, account_sid), form=form, record=Account)

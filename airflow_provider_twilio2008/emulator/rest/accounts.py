@@ -6,10 +6,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ...api import paths, validate
+from ...api import paths
+from ...api.parameters import UPDATE_ACCOUNT
 from ...api.records import Account
 from ..model.state import Emulator
-from .endpoint import NOT_FOUND, Req, RestError, checked, paginate, respond
+from .endpoint import NOT_FOUND, Req, RestError, decoded, paginate, respond
 
 __all__ = ["ROUTES"]
 
@@ -35,7 +36,7 @@ async def get_account(emu: Emulator, req: Req) -> Response:
 async def update_account(emu: Emulator, req: Req) -> Response:
     """Change the account's FriendlyName (its only updatable field)."""
     row = _account(emu, req)
-    name = checked(validate.friendly_name, req.params.get("FriendlyName"), "FriendlyName")
+    name = decoded(UPDATE_ACCOUNT, req.params)["friendly_name"]
     return respond(req, emu.store.update(row, friendly_name=name).record)
 
 
