@@ -1,8 +1,11 @@
 """Stream a recording (or any media answer) from a :class:`~.transport.Transport` to a file.
 
 A path is written atomically (a temporary file beside it, renamed over it once the whole body
-arrived); a device, a pipe or an open file object is written into directly. Each download runs
-under its attempt's :class:`~.watchdog.Watch`, whose deadline the received bytes extend (see
+arrived), with the mode a new file of the process gets (``0o666`` less the umask: a task on
+another worker, running as another user of the same group, can read what this one downloaded)
+or, when it replaces a file, that file's mode; a device, a pipe or an open file object is
+written into directly. Each download runs under its attempt's :class:`~.watchdog.Watch`, whose
+deadline the received bytes extend (see
 :meth:`~airflow_provider_twilio2008.api.exchange.Deadline.credit`), and a body cut short of its
 declared length is fetched again where nothing of it was kept.
 """
@@ -132,10 +135,12 @@ def _download_once(
             # it atomically would swap the device for a regular file (as root: /dev/null).
             with target.open("wb") as out:
                 return _copy_whole(transport, stream, out, request, max_bytes, label)
+        mode = _file_mode(target)
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
         try:
             with os.fdopen(handle, "wb") as out:
                 written = _copy(transport, stream, out, request, max_bytes, label)
+            os.chmod(temp_name, mode)  # mkstemp's 0o600 is for the file while it is incomplete
             os.replace(temp_name, target)
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
@@ -143,6 +148,30 @@ def _download_once(
         return written
     finally:
         stream.close()
+
+
+def _file_mode(target: Path) -> int:
+    """Return the mode the downloaded file gets: the replaced file's, or a new file's under the umask.
+
+    :param target: the file written.
+    """
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """Return the process umask without changing it (Linux's ``/proc``; elsewhere set and restored)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    current = os.umask(0o077)
+    os.umask(current)
+    return current
 
 
 def _copy_whole(
