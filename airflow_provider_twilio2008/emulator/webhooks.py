@@ -12,7 +12,10 @@ emulator (the reference is silent; these are our choices):
   are followed (as Twilio does) without reading their bodies at all;
 - the whole exchange (connecting, the headers, the body) has one deadline, the emulator's
   ``webhook_timeout`` (:data:`DEFAULT_WEBHOOK_TIMEOUT`, 15 s, real time): a server that hangs
-  or drips a byte at a time fails the request as a timeout (11200 for a call's TwiML).
+  or drips a byte at a time fails the request as a timeout (11200 for a call's TwiML);
+- at most :data:`~.model.state.WEBHOOK_SLOTS` requests are in flight at once; the others wait
+  for a slot, and their deadline starts when they get one (Twilio does not fail a fetch
+  because other calls are fetching: the wait is the emulator's, not the application's).
 """
 
 from __future__ import annotations
@@ -147,7 +150,8 @@ async def send(
 
     deadline = emu.webhook_timeout
     try:
-        return await asyncio.wait_for(exchange(), deadline)
+        async with emu.webhook_slots:
+            return await asyncio.wait_for(exchange(), deadline)
     except asyncio.TimeoutError:
         raise httpx.TimeoutException(f"no complete answer within {deadline:g} s", request=request) from None
 

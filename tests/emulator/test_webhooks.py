@@ -244,3 +244,33 @@ def test_an_sms_url_that_drips_fails_the_reply_with_11200_at_the_deadline(
     assert note.error_code == 11200
     assert note.message_text == "HTTP retrieval failure: TimeoutException: no complete answer within 2 s"
     assert app.requests == 1
+
+
+def test_two_thousand_calls_fetching_their_twiml_at_once_all_get_it_within_the_deadline(
+    twilio2008_emulator_factory: Callable[..., EmulatorHandle],
+) -> None:
+    # In real time, every call rings for 6 s after its create, so the fetches come in a burst
+    # once the creates are done. Fetches beyond WEBHOOK_SLOTS wait for a slot, and their 2 s
+    # deadline starts when they get one: before, the burst queued in httpx's pool held the
+    # event loop (the pool's assignment is quadratic) until most fetches failed with 11200.
+    impatient = Api(twilio2008_emulator_factory(webhook_timeout=2.0, time_scale=1.0))
+    numbers = iter(range(2000))
+    hold = impatient.url("/twiml/pause?length=3600")
+
+    def place() -> None:
+        for index in numbers:
+            data = {"Caller": SEED_NUMBER, "Called": f"415{index:07d}", "Url": hold}
+            impatient.create("Calls", Call, data)
+
+    creators = [threading.Thread(target=place) for _ in range(8)]
+    for creator in creators:
+        creator.start()
+    for creator in creators:
+        creator.join()
+
+    def settled() -> bool:
+        return impatient.page("Calls", Call, Status="0", num="1").total == 0
+
+    wait_for(settled, timeout=120, interval=0.5)
+    assert impatient.page("Notifications", Notification, num="1").total == 0
+    assert impatient.page("Calls", Call, Status="1", num="1").total == 2000

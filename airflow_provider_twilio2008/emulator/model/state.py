@@ -37,6 +37,14 @@ R = TypeVar("R", bound=Record)
 SEED_NUMBER = "5005550006"
 DEFAULT_WEBHOOK_TIMEOUT = 15.0
 """Real seconds one webhook request may take in all, from connecting to the body's last byte."""
+WEBHOOK_SLOTS = 16
+"""Webhook requests in flight at once; more wait for a slot before their deadline starts.
+
+httpcore's pool walks every waiting request against every connection whenever one frees
+(quadratic): with thousands of calls fetching TwiML at once it held the event loop for
+seconds, so REST bodies timed out (408) and the fetches failed with 11200. Bounded here, the
+pool never holds more than it can serve.
+"""
 #: An SMS to this number ends ``failed``.
 SMS_FAIL_NUMBER = "5005550009"
 ANSWERS = ("human", "machine", "busy", "no-answer", "failed")
@@ -135,6 +143,8 @@ class Emulator:
         #: Real seconds one webhook request may take in all (see :mod:`..webhooks`).
         self.webhook_timeout = DEFAULT_WEBHOOK_TIMEOUT
         self.http: httpx.AsyncClient | None = None
+        #: Slots of :data:`WEBHOOK_SLOTS`, one held by each webhook request in flight.
+        self.webhook_slots = asyncio.Semaphore(WEBHOOK_SLOTS)
         self.live_calls: dict[str, Any] = {}
         self.conferences: dict[str, Any] = {}
         #: The REST requests received, oldest first: ``(account_sid, method, path, query)``.
@@ -209,7 +219,12 @@ class Emulator:
         no_cookies = http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         # Redirects are followed by :func:`..webhooks.send`, which leaves their bodies unread.
         self.http = httpx.AsyncClient(
-            follow_redirects=False, timeout=httpx.Timeout(self.webhook_timeout), cookies=no_cookies
+            follow_redirects=False,
+            timeout=httpx.Timeout(self.webhook_timeout),
+            cookies=no_cookies,
+            # As many kept-alive connections as slots: a fetch never pays for a new connection
+            # because the pool closed one that a slot will want again at once.
+            limits=httpx.Limits(max_connections=WEBHOOK_SLOTS, max_keepalive_connections=WEBHOOK_SLOTS),
         )
 
     async def shutdown(self) -> None:
