@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import parse_cost, parsing, transport
+from benchmarks import in_flight, parse_cost, parsing, transport
 
 
 def main() -> int:
-    """Print the benchmark tables: parsing, the hook against a live emulator, then DAG-parse cost."""
+    """Print the benchmark tables: parsing, the hook and the emulator under load, DAG-parse cost."""
     parsing.main()
     transport.main()
+    in_flight.main()
     parse_cost.main()
     return 0
 
