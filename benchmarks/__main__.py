@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import in_flight, parse_cost, parsing, transport
+from benchmarks import in_flight, parse_cost, parsing, transport, waits
 
 
 def main() -> int:
@@ -12,6 +12,7 @@ def main() -> int:
     parsing.main()
     transport.main()
     in_flight.main()
+    waits.main()
     parse_cost.main()
     return 0
 

@@ -10,9 +10,10 @@ from; the poller lists the account's SMS once per interval for all of them.
 
 How a round works (each list is read only when someone waits on it):
 
-1. Calls: pages of ``GET /Calls?num=1000`` until every watched SID was seen or
-   :data:`MAX_LIST_PAGES` pages were read; a SID still unseen (an old call, or a wrong SID)
-   is fetched on its own, and a 404 ends only that waiter's wait.
+1. Calls: pages of ``GET /Calls?num=1000`` until every watched SID was seen, or as many
+   pages were read as the watched calls could fill plus :data:`MAX_LIST_PAGES` (10,000 waits
+   on recent calls: 10 pages; at most 12); a SID still unseen (an old call, or a wrong SID) is
+   fetched on its own, and a 404 ends only that waiter's wait.
 2. Recordings, when someone waits on one: pages of ``GET /Recordings?num=1000`` (newest
    first) until the page reaches recordings older than the oldest watched call.
 3. Transcriptions, when someone waits on one and has a recording: the same with
@@ -55,7 +56,8 @@ __all__ = ["MAX_LIST_PAGES", "AccountPoller", "Snapshot"]
 
 log = logging.getLogger(__name__)
 
-#: The most call-list pages one round reads before fetching unseen calls one by one.
+#: The call-list pages one round reads beyond those its waiters could fill (one page per
+#: 1,000 watched calls) before fetching the calls still unseen one by one.
 MAX_LIST_PAGES = 2
 
 
@@ -290,8 +292,8 @@ class AccountPoller:
             ops.list_calls(transport.config.account_sid, page_size=paths.MAX_PAGE_SIZE),
             base_url=transport.config.base_url,
         )
-        pages = 0
-        while pager.current is not None and pages < MAX_LIST_PAGES and not wanted <= found.keys():
+        pages, most = 0, -(-len(wanted) // paths.MAX_PAGE_SIZE) + MAX_LIST_PAGES
+        while pager.current is not None and pages < most and not wanted <= found.keys():
             page = await transport.page(pager.current)
             pages += 1
             for call in page.items:

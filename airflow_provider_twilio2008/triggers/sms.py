@@ -72,7 +72,11 @@ class SMSReplyTrigger(BaseTrigger):
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        """Yield one event once the wait is over: the reply, an error, or the deadline (on its own timer)."""
+        """Yield one event once the wait is over: the reply, an error, or the deadline (on its own timer).
+
+        How the wait stands is logged when it changes, not every round (as for call waits).
+        """
+        said = ""
         poller = AccountPoller.shared(self.twilio_conn_id)
         async for snapshot in poller.watch_sms(self.wanted.since, self.poll_interval, until=self.timeout_at):
             if snapshot.error is not None:
@@ -84,7 +88,9 @@ class SMSReplyTrigger(BaseTrigger):
                 return
             if timed_out(self.timeout_at):
                 break
-            self.log.debug("%s", outcome.message)
+            if outcome.message != said:
+                said = outcome.message
+                self.log.debug("%s", said)
         yield TriggerEvent(timeout_payload(f"a reply: {self.wanted.describe()}", self.timeout_at))
 
 

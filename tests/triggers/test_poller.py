@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Any
 
@@ -229,3 +230,46 @@ def test_calls_and_sms_are_each_listed_only_while_someone_waits_on_them(
     after_call = seen[marks["call"] + 2 :]  # the call's waiter leaves within a round of its event
     assert after_call and all(path.endswith("/SMS/Messages") for path in after_call), after_call
     assert {path.rsplit("/", 1)[-1] for path in seen} == {"Calls", "Messages"}
+
+
+@pytest.mark.twilio2008_time_scale(20)
+def test_2100_waits_on_recent_calls_are_served_by_three_list_pages_not_by_single_fetches(
+    twilio2008_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As many pages as the waits could fill (3 pages of 1,000) are listed before any single GET.
+    twilio2008_emulator.set_connection_env(monkeypatch)
+    url = f"{twilio2008_emulator.base_url}/twiml/pause?length=3600"
+    numbers = iter(range(2100))
+    sids: list[str] = []
+
+    def place() -> None:
+        with Twilio2008Hook() as hook:
+            sids.extend(hook.make_call(f"415{index:07d}", None, url).sid for index in numbers)
+
+    creators = [threading.Thread(target=place) for _ in range(8)]
+    for creator in creators:
+        creator.start()
+    for creator in creators:
+        creator.join()
+    twilio2008_emulator.control("DELETE", "requests")
+    triggers = [
+        CallCompletedTrigger(
+            call_sid=sid, failed_statuses=[3, 4, 5], twilio_conn_id="twilio2008_default", poll_interval=1.0
+        )
+        for sid in sids
+    ]
+
+    async def wait_two_rounds() -> None:
+        waits = [asyncio.ensure_future(anext(trigger.run())) for trigger in triggers]
+        await asyncio.sleep(1.5)
+        assert not any(wait.done() for wait in waits), "a wait on a call in progress ended"
+        for wait in waits:
+            wait.cancel()
+        await asyncio.gather(*waits, return_exceptions=True)
+
+    asyncio.run(wait_two_rounds())
+
+    seen = _rest_requests(twilio2008_emulator)
+    assert {request["path"].rsplit("/", 1)[-1] for request in seen} == {"Calls"}, "no call fetched alone"
+    queries = [request["query"] for request in seen]
+    assert "Page=2" in queries[2] and not any("Page=3" in query for query in queries), queries
