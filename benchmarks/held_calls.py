@@ -115,7 +115,10 @@ class Emulator:
         for creator in creators:
             creator.join()
         took = time.perf_counter() - started
+        deadline = time.monotonic() + 300
         while self.count(0):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.count(0)} calls still queued 300 s after their creates")
             time.sleep(1)
         return took
 
